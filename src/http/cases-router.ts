@@ -1,0 +1,38 @@
+import express, { Router } from 'express';
+import { loadCaseForToken } from '../cases/case-access.js';
+import { caseView, checklistOf } from '../cases/case-view.js';
+import { registerCase } from '../cases/register-case.js';
+import type { CaseRepository } from '../storage/case-repository.js';
+import type { Metrics } from '../observability/metrics.js';
+import { bearerToken } from './auth.js';
+import { requireJson } from './errors.js';
+
+export interface CasesRouterDeps {
+  cases: CaseRepository;
+  clock: () => Date;
+  metrics: Metrics;
+}
+
+/** The agency's side: register a case, then read it with its access token. */
+export function casesRouter(deps: CasesRouterDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: '100kb', strict: true, type: () => true });
+
+  router.post('/api/cases', requireJson, json, async (req, res) => {
+    const result = await registerCase(deps, req.body);
+    deps.metrics.casesRegistered.inc({ environment: result.case.environment });
+    res
+      .status(201)
+      .location(`/api/cases/${result.id}`)
+      .setHeader('Cache-Control', 'no-store')
+      .json(result);
+  });
+
+  router.get('/api/cases/:id', async (req, res) => {
+    const record = await loadCaseForToken(deps.cases, String(req.params.id), bearerToken(req));
+    const history = await deps.cases.events(record.id);
+    res.setHeader('Cache-Control', 'no-store').json({ case: caseView(record), checklist: checklistOf(record), history });
+  });
+
+  return router;
+}

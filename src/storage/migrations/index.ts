@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import { migration001 } from './001-cases.js';
+import type { Dialect } from './dialect.js';
+
+/**
+ * Versioned migrations, applied in key order at start. Never edit a migration that
+ * has shipped; add the next number. Each capability owns its own file.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001-cases': migration001(dialect),
+  };
+}

@@ -1,0 +1,58 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 strings in UTC and JSON columns
+ * are text in both SQLite and PostgreSQL, so one query layer serves both.
+ */
+export interface CasesTable {
+  id: string;
+  organization_number: string;
+  environment: string;
+  sector: string;
+  status: string;
+  /** `${organizationNumber}:${environment}` while open, NULL when closed; UNIQUE. */
+  open_key: string | null;
+  registration: string;
+  token_hash: string;
+  dpo_verified_at: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  close_reason: string | null;
+}
+
+export interface CaseServicesTable {
+  case_id: string;
+  service: string;
+}
+
+export interface StepCompletionsTable {
+  case_id: string;
+  step_id: string;
+  completed_at: string;
+  actor: string;
+  note: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  created_at: string;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: string;
+  type: string;
+  actor: string;
+  at: string;
+  data: string;
+}
+
+export interface Database {
+  cases: CasesTable;
+  case_services: CaseServicesTable;
+  step_completions: StepCompletionsTable;
+  settings: SettingsTable;
+  case_events: CaseEventsTable;
+}

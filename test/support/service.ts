@@ -1,0 +1,32 @@
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createService, type Service } from '../../src/service.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestService extends Service {
+  testDatabase: TestDatabase;
+  /** Closes the service and drops its database. */
+  dispose(): Promise<void>;
+}
+
+export async function startTestService(options: { env?: Record<string, string>; clock?: () => Date; database?: TestDatabase } = {}): Promise<TestService> {
+  const testDatabase = options.database ?? (await createTestDatabase());
+  const config = loadConfig({
+    DATA_DIR: testDatabase.dataDir,
+    DATABASE_URL: testDatabase.url,
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const service = await createService({ config, logger: createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
+  return {
+    ...service,
+    testDatabase,
+    async dispose() {
+      await service.close();
+      await testDatabase.drop();
+    },
+  };
+}
