@@ -49,7 +49,22 @@ export interface CaseEventsTable {
   data: string;
 }
 
+export interface IssuedDocumentsTable {
+  id: string;
+  case_id: string;
+  template_id: string;
+  template_version: number;
+  locale: string;
+  /** SHA-256 of the canonical case data the document was filled with. */
+  data_hash: string;
+  /** SHA-256 of the PDF bytes as issued. */
+  sha256: string;
+  page_count: number;
+  issued_at: string;
+}
+
 export interface Database {
+  issued_documents: IssuedDocumentsTable;
   cases: CasesTable;
   case_services: CaseServicesTable;
   step_completions: StepCompletionsTable;

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { migration001 } from './001-cases.js';
+import { migration002 } from './002-documents.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -9,5 +10,6 @@ import type { Dialect } from './dialect.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-cases': migration001(dialect),
+    '002-documents': migration002,
   };
 }
