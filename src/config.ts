@@ -21,6 +21,11 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export interface Config {
@@ -33,6 +38,8 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean | number | string;
   shutdownTimeoutMs: number;
+  /** Base of the secret case links shown after registration; taken from the request when unset. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +62,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    publicUrl: e.PUBLIC_URL,
   };
 }

@@ -14,6 +14,8 @@ import { createCaseRepository, type CaseRepository } from './storage/case-reposi
 import { createIssuedDocumentRepository, type IssuedDocumentRepository } from './storage/issued-document-repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
+import { webRouter } from './web/index.js';
+import { randomBytes } from 'node:crypto';
 
 export interface Service {
   app: Express;
@@ -66,6 +68,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     if (swept > 0) logger.warn({ swept }, 'removed partial uploads left by an earlier crash');
     const adminToken = await setUpAdminToken(settings, config.adminToken, clock());
 
+    // Key for CSRF tokens and servicedesk session cookies; made once, kept in the database.
+    const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
+    const web = webRouter({ cases, clock, metrics, logger, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
+
     const app = createApp({
       logger,
       metrics,
@@ -74,6 +80,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
         casesRouter({ cases, clock, metrics }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
+        web.router,
       ],
     });
 

@@ -61,7 +61,7 @@ export function createViews(root: string, catalog: Catalog): RenderPage {
   }
   const templates = new Map<string, Handlebars.TemplateDelegate>();
   for (const file of readdirSync(dir)) {
-    if (file.endsWith('.hbs')) templates.set(file.slice(0, -4), hbs.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false }));
+    if (file.endsWith('.hbs')) templates.set(file.slice(0, -4), hbs.compile(readFileSync(path.join(dir, file), 'utf8'), { strict: false, preventIndent: true }));
   }
   const layout = templates.get('layout');
   if (!layout) throw new Error('views/layout.hbs missing');

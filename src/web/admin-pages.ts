@@ -1,0 +1,187 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { tokenMatches } from '../cases/access-token.js';
+import { loadCaseForAdmin } from '../cases/case-access.js';
+import { caseView, checklistOf } from '../cases/case-view.js';
+import { closeCase, completeStep, reopenStep, setDpoVerified } from '../cases/servicedesk-actions.js';
+import { SERVICES } from '../domain/registration.js';
+import { STEP_IDS, type StepId } from '../domain/checklist.js';
+import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
+import { AdminCaseListQuery } from '../http/contracts.js';
+import { clearCookie, randomId, readCookie, safeEqual, setCookie, sign } from './cookies.js';
+import { translate } from './i18n.js';
+import { caseFacts } from './public-pages.js';
+import type { FormBody } from './registration-form.js';
+import { pageLocale, renderPage, verifyCsrf, type WebDeps } from './web-context.js';
+
+export interface AdminPagesDeps extends WebDeps {
+  cases: CaseRepository;
+  clock: () => Date;
+  adminTokenHash: string;
+  /** Extra sections on the servicedesk case page, contributed by other capabilities. */
+  caseSections?: ((record: CaseRecord, req: Request) => Promise<Record<string, unknown>>)[];
+}
+
+const SESSION_COOKIE = 'efm_admin';
+const SESSION_SECONDS = 8 * 3600;
+
+/**
+ * Servicedesk session: `<expiry>.<nonce>.<hmac>` in an HttpOnly, SameSite=Strict
+ * cookie scoped to /admin. It is bound to the admin token's hash, so changing
+ * ADMIN_TOKEN logs every session out.
+ */
+function sessionValue(deps: AdminPagesDeps, expiry: number, nonce: string): string {
+  return `${expiry}.${nonce}.${sign(deps.secret, `admin:${deps.adminTokenHash}:${expiry}:${nonce}`)}`;
+}
+
+function hasSession(deps: AdminPagesDeps, req: Request): boolean {
+  const value = readCookie(req, SESSION_COOKIE);
+  const match = value && /^(\d{1,12})\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return false;
+  const expiry = Number(match[1]);
+  if (expiry * 1000 < deps.clock().getTime()) return false;
+  return safeEqual(value, sessionValue(deps, expiry, match[2]!));
+}
+
+export function adminPages(deps: AdminPagesDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 });
+
+  const requireSession: RequestHandler = (req, res, next) => {
+    if (hasSession(deps, req)) return next();
+    if (req.method === 'GET') return res.redirect(303, '/admin/login');
+    renderPage(deps, req, res, 'admin-login', 'admin.login.title', {}, 401);
+  };
+
+  router.get('/admin/login', (req, res) => {
+    if (hasSession(deps, req)) return res.redirect(303, '/admin');
+    renderPage(deps, req, res, 'admin-login', 'admin.login.title');
+  });
+
+  router.post('/admin/login', form, (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    verifyCsrf(deps, req, body._csrf);
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (!token || !tokenMatches(token, deps.adminTokenHash)) {
+      const message = translate(deps.catalog, pageLocale(req), 'admin.login.invalid');
+      return renderPage(deps, req, res, 'admin-login', 'admin.login.title', { fieldErrors: { token: message }, errorList: [{ field: 'token', message }] }, 401);
+    }
+    const expiry = Math.floor(deps.clock().getTime() / 1000) + SESSION_SECONDS;
+    setCookie(req, res, SESSION_COOKIE, sessionValue(deps, expiry, randomId(12)), { sameSite: 'Strict', path: '/admin', maxAgeSeconds: SESSION_SECONDS });
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/logout', form, (req, res) => {
+    verifyCsrf(deps, req, (req.body as FormBody)?._csrf);
+    clearCookie(req, res, SESSION_COOKIE, '/admin');
+    res.redirect(303, '/admin/login');
+  });
+
+  router.get('/admin', requireSession, async (req, res) => {
+    const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+    const parsed = AdminCaseListQuery.safeParse(raw);
+    const query = parsed.success ? parsed.data : AdminCaseListQuery.parse({});
+    const { limit, offset, ...filter } = query;
+    const [page, counts] = await Promise.all([deps.cases.list(filter, { limit, offset }), deps.cases.countByStatus()]);
+    const locale = pageLocale(req);
+    const rows = page.items.map((record) => {
+      const checklist = checklistOf(record);
+      const applicable = checklist.filter((s) => s.status !== 'not-applicable');
+      return {
+        ...caseView(record),
+        name: record.registration.names[locale],
+        done: applicable.filter((s) => s.status === 'done').length,
+        total: applicable.length,
+      };
+    });
+    const link = (newOffset: number) => {
+      const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), offset: String(newOffset), limit: String(limit) } as Record<string, string>);
+      return `/admin?${params.toString()}`;
+    };
+    renderPage(deps, req, res, 'admin-cases', 'admin.cases', {
+      rows,
+      counts,
+      filter,
+      serviceOptions: SERVICES,
+      prevHref: offset > 0 ? link(Math.max(0, offset - limit)) : undefined,
+      nextHref: offset + limit < page.total ? link(offset + limit) : undefined,
+    });
+  });
+
+  async function showCase(req: Request, res: Response, id: string, context: Record<string, unknown> = {}, status = 200) {
+    const record = await loadCaseForAdmin(deps.cases, id);
+    const locale = pageLocale(req);
+    const view = caseView(record);
+    const t = (key: string) => translate(deps.catalog, locale, key);
+    const contact = (c: { name: string; email: string; mobile: string }) => `${c.name}, ${c.email}, ${c.mobile}`;
+    const facts = [
+      { label: t('form.names.nb'), value: view.names.nb },
+      { label: t('form.names.nn'), value: view.names.nn },
+      { label: t('form.names.en'), value: view.names.en },
+      { label: t('form.names.acronym'), value: view.names.acronym },
+      { label: t('form.sector'), value: t(`form.sector.${view.sector}`) },
+      { label: t('admin.table.services'), value: view.services.join(', ') },
+      { label: t('form.altinnServiceOwner'), value: t(view.altinnServiceOwner ? 'field.yes' : 'field.no') },
+      { label: t('form.usesEInnsyn'), value: t(view.usesEInnsyn ? 'field.yes' : 'field.no') },
+      { label: t('form.technicalContact'), value: contact(view.technicalContact) },
+      { label: t('form.archiveContact'), value: contact(view.archiveContact) },
+      { label: t('form.notificationContact'), value: contact(view.notificationContact) },
+      { label: t('form.invoice'), value: [view.invoice.organizationNumber, view.invoice.reference, view.invoice.email, view.invoice.address && `${view.invoice.address.line1}, ${view.invoice.address.postalCode} ${view.invoice.address.city}`].filter(Boolean).join(' · ') },
+      { label: t('form.archive'), value: [view.caseArchiveSystem.product, view.caseArchiveSystem.module].filter(Boolean).join(' – ') },
+      { label: t('form.dpvIpAddresses'), value: view.dpvIpAddresses.join(', ') || '–' },
+    ];
+    const extra = Object.assign({}, ...(await Promise.all((deps.caseSections ?? []).map((section) => section(record, req)))));
+    const base = caseFacts(deps, req, record);
+    renderPage(deps, req, res, 'admin-case', 'case.title', {
+      ...base,
+      ...extra,
+      admin: true,
+      facts,
+      dpoVerified: record.progress.dpoVerifiedAt !== null,
+      history: await deps.cases.events(record.id),
+      titleParams: { name: base.caseName },
+      ...context,
+    }, status);
+  }
+
+  router.get('/admin/cases/:id', requireSession, async (req, res) => {
+    await showCase(req, res, String(req.params.id));
+  });
+
+  router.post('/admin/cases/:id/steps/:stepId', requireSession, form, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    verifyCsrf(deps, req, body._csrf);
+    const id = String(req.params.id);
+    const step = String(req.params.stepId);
+    if ((STEP_IDS as readonly string[]).includes(step)) {
+      const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : null;
+      if (body.status === 'todo') await reopenStep(deps, id, step as StepId);
+      else await completeStep(deps, id, step as StepId, note);
+    }
+    res.redirect(303, `/admin/cases/${id}`);
+  });
+
+  router.post('/admin/cases/:id/dpo-verification', requireSession, form, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    verifyCsrf(deps, req, body._csrf);
+    await setDpoVerified(deps, String(req.params.id), body.verified === 'true');
+    res.redirect(303, `/admin/cases/${String(req.params.id)}`);
+  });
+
+  router.post('/admin/cases/:id/close', requireSession, form, async (req, res) => {
+    const body = (req.body ?? {}) as FormBody;
+    verifyCsrf(deps, req, body._csrf);
+    const id = String(req.params.id);
+    const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 1000) : '';
+    if (!reason) {
+      const message = translate(deps.catalog, pageLocale(req), 'admin.close.required');
+      return showCase(req, res, id, { fieldErrors: { reason: message }, errorList: [{ field: 'reason', message }] }, 400);
+    }
+    await closeCase(deps, id, reason);
+    res.redirect(303, `/admin/cases/${id}`);
+  });
+
+  return router;
+}
+
+export const ADMIN_SESSION_COOKIE = SESSION_COOKIE;
+export { clearCookie };
