@@ -129,7 +129,7 @@ describe('registration form', () => {
     const exchange = await agent.get(pathname);
     expect(exchange.status).toBe(303);
     expect(exchange.headers.location).toBe(`/case/${id}`);
-    const cookie = exchange.headers['set-cookie']!.find((c: string) => c.startsWith(`efm_case_${id}=`))!;
+    const cookie = (exchange.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith(`efm_case_${id}=`))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toContain(`Path=/case/${id}`);
@@ -178,7 +178,7 @@ describe('servicedesk pages', () => {
     const login = await agent.get('/admin/login');
     const ok = await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
     expect(ok.status).toBe(303);
-    const session = ok.headers['set-cookie']!.find((c: string) => c.startsWith('efm_admin='))!;
+    const session = (ok.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('efm_admin='))!;
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/SameSite=Strict/);
     expect(session).toContain('Path=/admin');
