@@ -4,6 +4,7 @@ import { setUpAdminToken } from './cases/admin-token.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { adminRouter } from './http/admin-router.js';
+import { auditRouter } from './http/audit-router.js';
 import { casesRouter } from './http/cases-router.js';
 import { opsRouter } from './http/ops-router.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -80,6 +81,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
         casesRouter({ cases, clock, metrics }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
+        auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
         web.router,
       ],
     });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseProgress, StepId } from '../domain/checklist.js';
 import type { Registration } from '../domain/registration.js';
+import { appendCaseEvent, readAuditTrail } from '../audit/event-log.js';
 import { isUniqueViolation } from './database.js';
 import type { Database } from './schema.js';
 
@@ -19,11 +20,13 @@ export interface CaseRecord {
 }
 
 export interface CaseEvent {
-  id: number;
+  seq: number;
   type: string;
   actor: string;
   at: string;
   data: Record<string, unknown>;
+  artefactSha256: string | null;
+  hash: string;
 }
 
 export interface CaseFilter {
@@ -85,8 +88,8 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
     };
   }
 
-  async function appendEvent(trx: Kysely<Database>, caseId: string, type: string, actor: string, at: string, data: object) {
-    await trx.insertInto('case_events').values({ case_id: caseId, type, actor, at, data: JSON.stringify(data) }).execute();
+  async function appendEvent(trx: Kysely<Database>, caseId: string, type: string, actor: string, at: string, data: Record<string, unknown>) {
+    await appendCaseEvent(trx, { caseId, type, actor, at, data });
   }
 
   async function touch(trx: Kysely<Database>, id: string, at: string) {
@@ -114,6 +117,7 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
               updated_at: record.updatedAt,
               closed_at: null,
               close_reason: null,
+              audit_head: null,
             })
             .execute();
           await trx
@@ -214,14 +218,8 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
     },
 
     async events(id) {
-      const rows = await db.selectFrom('case_events').selectAll().where('case_id', '=', id).orderBy('id').execute();
-      return rows.map((row) => ({
-        id: Number(row.id),
-        type: row.type,
-        actor: row.actor,
-        at: row.at,
-        data: JSON.parse(row.data) as Record<string, unknown>,
-      }));
+      const { entries } = await readAuditTrail(db, id);
+      return entries.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, data: e.data, artefactSha256: e.artefactSha256, hash: e.hash }));
     },
   };
 }

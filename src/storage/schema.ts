@@ -19,6 +19,7 @@ export interface CasesTable {
   updated_at: string;
   closed_at: string | null;
   close_reason: string | null;
+  audit_head: string | null;
 }
 
 export interface CaseServicesTable {
@@ -43,10 +44,14 @@ export interface SettingsTable {
 export interface CaseEventsTable {
   id: Generated<number>;
   case_id: string;
+  seq: number;
   type: string;
   actor: string;
   at: string;
   data: string;
+  artefact_sha256: string | null;
+  prev_hash: string;
+  hash: string;
 }
 
 export interface IssuedDocumentsTable {

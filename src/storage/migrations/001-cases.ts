@@ -18,6 +18,8 @@ export const migration001 = (dialect: Dialect): Migration => ({
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addColumn('closed_at', 'text')
       .addColumn('close_reason', 'text')
+      // Hash of the newest audit entry (src/audit/chain.ts): catches a deleted tail.
+      .addColumn('audit_head', 'text')
       .execute();
     await db.schema.createIndex('cases_org_idx').on('cases').column('organization_number').execute();
     await db.schema.createIndex('cases_created_idx').on('cases').columns(['created_at', 'id']).execute();
@@ -47,17 +49,21 @@ export const migration001 = (dialect: Dialect): Migration => ({
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
 
-    // The case history shown to agency and servicedesk. Issue 7 hash-chains it.
+    // The case history and audit trail: append-only, hash-chained per case.
     await db.schema
       .createTable('case_events')
       .$call(autoIncrementId(dialect))
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('artefact_sha256', 'text')
+      .addColumn('prev_hash', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('case_events_case_idx').on('case_events').columns(['case_id', 'id']).execute();
+    await db.schema.createIndex('case_events_case_seq_idx').on('case_events').columns(['case_id', 'seq']).unique().execute();
   },
   async down(db: Kysely<any>) {
     for (const table of ['case_events', 'settings', 'step_completions', 'case_services', 'cases']) {
