@@ -21,6 +21,20 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be smtp://… or smtps://…')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  MAIL_FROM: z.string().min(3).default('eFormidling onboarding <noreply@efm-onboarding.invalid>'),
+  MAIL_TO_SERVICEDESK: z.string().email().default('servicedesk@digdir.no'),
+  MAIL_TO_ALTINN: z.string().email().default('firmapost@brreg.no'),
+  MAIL_TO_KS: z.string().email().default('fiksavtaler@ks.no'),
+  DELIVERY_AFTER_APPROVAL: z.enum(['true', 'false']).default('false'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).default(30_000),
+  DELIVERY_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3_600_000),
+  DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(2_000),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
@@ -40,6 +54,17 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Base of the secret case links shown after registration; taken from the request when unset. */
   publicUrl: string | undefined;
+  delivery: {
+    smtpUrl: string | undefined;
+    outboxDir: string;
+    from: string;
+    recipients: { servicedesk: string; altinn: string; ks: string };
+    afterApproval: boolean;
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    pollIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +88,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     publicUrl: e.PUBLIC_URL,
+    delivery: {
+      smtpUrl: e.SMTP_URL,
+      outboxDir: path.join(dataDir, 'outbox'),
+      from: e.MAIL_FROM,
+      recipients: { servicedesk: e.MAIL_TO_SERVICEDESK, altinn: e.MAIL_TO_ALTINN, ks: e.MAIL_TO_KS },
+      afterApproval: e.DELIVERY_AFTER_APPROVAL === 'true',
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
+      maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
+      pollIntervalMs: e.DELIVERY_POLL_MS,
+    },
   };
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const service = await createService({ config });
+  const service = await createService({ config, startWorkers: true });
   const { logger } = service;
   if (service.generatedAdminToken) {
     // Printed once, straight to the terminal and never through the logger.

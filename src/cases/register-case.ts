@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { parseRegistration } from '../domain/registration.js';
+import type { Kysely } from 'kysely';
+import { parseRegistration, type Registration } from '../domain/registration.js';
+import type { Database } from '../storage/schema.js';
 import type { ChecklistStep } from '../domain/checklist.js';
 import { DuplicateOpenCaseError, type CaseRepository } from '../storage/case-repository.js';
 import { generateToken, hashToken } from './access-token.js';
@@ -10,6 +12,8 @@ export interface RegisterCaseDeps {
   cases: CaseRepository;
   clock: () => Date;
   newId?: () => string;
+  /** Writes that must commit with the new case, e.g. queueing the order form to servicedesk. */
+  onRegistered?: (trx: Kysely<Database>, caseId: string, registration: Registration, at: string) => Promise<void>;
 }
 
 export interface RegisteredCase {
@@ -31,6 +35,7 @@ export async function registerCase(deps: RegisterCaseDeps, input: unknown): Prom
     await deps.cases.create(
       { id, registration: parsed.value, tokenHash: hashToken(accessToken), createdAt: now, updatedAt: now },
       'agency',
+      deps.onRegistered ? (trx) => deps.onRegistered!(trx, id, parsed.value, now) : undefined,
     );
   } catch (error) {
     if (error instanceof DuplicateOpenCaseError) throw duplicateOpenCase(error.existingId);

@@ -1,16 +1,19 @@
 import express, { Router } from 'express';
 import { loadCaseForToken } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
-import { registerCase } from '../cases/register-case.js';
+import { registerCase, type RegisterCaseDeps } from '../cases/register-case.js';
+import type { OutboxRepository } from '../delivery/outbox.js';
+import { deliveryView } from './delivery-router.js';
 import type { CaseRepository } from '../storage/case-repository.js';
 import type { Metrics } from '../observability/metrics.js';
 import { bearerToken } from './auth.js';
 import { requireJson } from './errors.js';
 
-export interface CasesRouterDeps {
+export interface CasesRouterDeps extends RegisterCaseDeps {
   cases: CaseRepository;
   clock: () => Date;
   metrics: Metrics;
+  outbox: OutboxRepository;
 }
 
 /** The agency's side: register a case, then read it with its access token. */
@@ -30,8 +33,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
 
   router.get('/api/cases/:id', async (req, res) => {
     const record = await loadCaseForToken(deps.cases, String(req.params.id), bearerToken(req));
-    const history = await deps.cases.events(record.id);
-    res.setHeader('Cache-Control', 'no-store').json({ case: caseView(record), checklist: checklistOf(record), history });
+    const [history, deliveries] = await Promise.all([deps.cases.events(record.id), deps.outbox.listForCase(record.id)]);
+    res.setHeader('Cache-Control', 'no-store').json({ case: caseView(record), checklist: checklistOf(record), history, deliveries: deliveries.map(deliveryView) });
   });
 
   return router;

@@ -5,6 +5,8 @@ export interface Metrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route'>;
   casesRegistered: Counter<'environment'>;
+  messagesSent: Counter<'kind'>;
+  messagesParked: Counter<'kind'>;
 }
 
 /** One registry per app instance, so tests can build many apps in one process. */
@@ -30,6 +32,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'efm_cases_registered_total',
       help: 'Onboarding cases registered',
       labelNames: ['environment'],
+      registers: [registry],
+    }),
+    messagesSent: new Counter({
+      name: 'efm_messages_sent_total',
+      help: 'Outbox messages delivered, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    messagesParked: new Counter({
+      name: 'efm_messages_failed_total',
+      help: 'Outbox messages parked as failed after the last retry, by kind',
+      labelNames: ['kind'],
       registers: [registry],
     }),
   };

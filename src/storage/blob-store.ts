@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -76,16 +76,13 @@ export function createBlobStore(root: string): BlobStore {
         callback(null, chunk);
       },
     });
-    const handle = await open(tmp, 'wx', 0o640);
     try {
-      await pipeline(source, meter, handle.createWriteStream({ autoClose: false }));
-      await handle.sync();
+      // flush: fsync before the descriptor closes, so the bytes are on disk before the rename.
+      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true }));
     } catch (error) {
-      await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });
       throw error;
     }
-    await handle.close();
     const sha256 = hash.digest('hex');
     const target = pathOf(sha256);
     if (await exists(target)) {

@@ -48,7 +48,12 @@ export class DuplicateOpenCaseError extends Error {
 
 export interface CaseRepository {
   /** Inserts the case; throws DuplicateOpenCaseError when one is open already. */
-  create(record: Omit<CaseRecord, 'progress' | 'closedAt' | 'closeReason' | 'status'>, actor: string): Promise<void>;
+  create(
+    record: Omit<CaseRecord, 'progress' | 'closedAt' | 'closeReason' | 'status'>,
+    actor: string,
+    /** Extra writes that must commit with the new case (e.g. the order-form letter). */
+    within?: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<void>;
   findById(id: string): Promise<CaseRecord | undefined>;
   list(filter: CaseFilter, page: { limit: number; offset: number }): Promise<Page<CaseRecord>>;
   countByStatus(): Promise<Record<CaseStatus, number>>;
@@ -97,7 +102,7 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
   }
 
   return {
-    async create(record, actor) {
+    async create(record, actor, within) {
       const { registration } = record;
       try {
         await db.transaction().execute(async (trx) => {
@@ -129,6 +134,7 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
             environment: registration.environment,
             services: registration.services,
           });
+          await within?.(trx);
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

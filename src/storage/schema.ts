@@ -68,7 +68,24 @@ export interface IssuedDocumentsTable {
   issued_at: string;
 }
 
+export interface OutboxMessagesTable {
+  id: string;
+  event_key: string;
+  case_id: string;
+  kind: string;
+  /** JSON of OutboxMessage (recipients, subject, body, attachment references). */
+  message: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
+  outbox_messages: OutboxMessagesTable;
   issued_documents: IssuedDocumentsTable;
   cases: CasesTable;
   case_services: CaseServicesTable;

@@ -2,7 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { loadCaseForToken } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
 import { ValidationFailedError } from '../cases/errors.js';
-import { registerCase } from '../cases/register-case.js';
+import { registerCase, type RegisterCaseDeps } from '../cases/register-case.js';
 import { AppError } from '../domain/app-error.js';
 import { ENVIRONMENTS, SECTORS, SERVICES } from '../domain/registration.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
@@ -12,7 +12,7 @@ import { translate } from './i18n.js';
 import { formErrors, formToRegistration, formValues, type FormBody } from './registration-form.js';
 import { pageLocale, renderMessage, renderPage, verifyCsrf, type WebDeps } from './web-context.js';
 
-export interface PublicPagesDeps extends WebDeps {
+export interface PublicPagesDeps extends WebDeps, RegisterCaseDeps {
   cases: CaseRepository;
   clock: () => Date;
   metrics: Metrics;
