@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { checkWebhookUrl, type WebhookConfig } from './delivery/webhooks.js';
 
 /**
  * Service configuration. Parsed from environment variables by main.ts only;
@@ -35,6 +36,10 @@ const EnvSchema = z.object({
   DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).default(30_000),
   DELIVERY_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3_600_000),
   DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(2_000),
+  WEBHOOK_URLS: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
@@ -65,6 +70,7 @@ export interface Config {
     maxDelayMs: number;
     pollIntervalMs: number;
   };
+  webhooks: WebhookConfig;
 }
 
 export class ConfigError extends Error {}
@@ -76,6 +82,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = result.data;
+  const webhookUrls = (e.WEBHOOK_URLS ?? '').split(/[\s,]+/).filter(Boolean);
+  const allowPrivate = e.WEBHOOK_ALLOW_PRIVATE === 'true';
+  const problems: string[] = [];
+  for (const url of webhookUrls) {
+    try {
+      checkWebhookUrl(url, allowPrivate);
+    } catch (error) {
+      problems.push(`  WEBHOOK_URLS: ${(error as Error).message}`);
+    }
+  }
+  if (webhookUrls.length > 0 && !e.WEBHOOK_SECRET) problems.push('  WEBHOOK_SECRET: required when WEBHOOK_URLS is set');
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -95,6 +113,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       recipients: { servicedesk: e.MAIL_TO_SERVICEDESK, altinn: e.MAIL_TO_ALTINN, ks: e.MAIL_TO_KS },
       afterApproval: e.DELIVERY_AFTER_APPROVAL === 'true',
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
+      maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
+      pollIntervalMs: e.DELIVERY_POLL_MS,
+    },
+    webhooks: {
+      urls: webhookUrls,
+      secret: e.WEBHOOK_SECRET ?? '',
+      allowPrivate,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,

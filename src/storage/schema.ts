@@ -84,7 +84,16 @@ export interface OutboxMessagesTable {
   sent_at: string | null;
 }
 
+export interface WebhookCursorsTable {
+  target: string;
+  last_event_id: number;
+  failures: number;
+  next_attempt_at: string;
+  last_error: string | null;
+}
+
 export interface Database {
+  webhook_cursors: WebhookCursorsTable;
   outbox_messages: OutboxMessagesTable;
   issued_documents: IssuedDocumentsTable;
   cases: CasesTable;

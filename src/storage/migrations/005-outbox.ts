@@ -21,8 +21,19 @@ export const migration005: Migration = {
       .execute();
     await db.schema.createIndex('outbox_due_idx').on('outbox_messages').columns(['status', 'next_attempt_at']).execute();
     await db.schema.createIndex('outbox_case_idx').on('outbox_messages').column('case_id').execute();
+
+    // Webhooks read the committed event log in order; each target keeps its own cursor.
+    await db.schema
+      .createTable('webhook_cursors')
+      .addColumn('target', 'text', (c) => c.primaryKey())
+      .addColumn('last_event_id', 'integer', (c) => c.notNull())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('last_error', 'text')
+      .execute();
   },
   async down(db: Kysely<any>) {
+    await db.schema.dropTable('webhook_cursors').execute();
     await db.schema.dropTable('outbox_messages').execute();
   },
 };
