@@ -1,4 +1,7 @@
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { checkWebhookUrl, type WebhookConfig } from './delivery/webhooks.js';
 
@@ -45,7 +48,33 @@ const EnvSchema = z.object({
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  // Documents (issue 3): Chromium pool, templates and the MAC key of QR codes.
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  RENDER_POOL_SIZE: z.coerce.number().int().min(1).max(32).optional(),
+  RENDER_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).optional(),
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  RENDER_RECYCLE_AFTER: z.coerce.number().int().min(0).default(100),
+  DOCUMENT_SECRET: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined))
+    .refine((value) => value === undefined || secretBytes(value) >= 32, 'must be at least 32 bytes, hex or base64'),
+  TEMPLATES_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
 });
+
+function secretBytes(value: string): number {
+  const trimmed = value.trim();
+  return /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0 ? trimmed.length / 2 : Buffer.from(trimmed, 'base64').length;
+}
+
+/** templates/ of the package (one level above src/, two above dist/src/), whatever the working directory. */
+function defaultTemplatesDir(): string {
+  for (const candidate of ['../templates', '../../templates']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  return path.resolve('templates');
+}
 
 export interface Config {
   port: number;
@@ -71,6 +100,16 @@ export interface Config {
     pollIntervalMs: number;
   };
   webhooks: WebhookConfig;
+  documents: {
+    chromiumPath: string;
+    poolSize: number;
+    queueLimit: number;
+    timeoutMs: number;
+    recycleAfter: number;
+    /** Raw DOCUMENT_SECRET (hex or base64); undefined = generated and kept in the database. */
+    secret: string | undefined;
+    templatesDir: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +164,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
+    },
+    documents: {
+      chromiumPath: e.CHROMIUM_PATH,
+      poolSize: e.RENDER_POOL_SIZE ?? os.availableParallelism(),
+      queueLimit: e.RENDER_QUEUE_LIMIT ?? 2 * (e.RENDER_POOL_SIZE ?? os.availableParallelism()),
+      timeoutMs: e.RENDER_TIMEOUT_MS,
+      recycleAfter: e.RENDER_RECYCLE_AFTER,
+      secret: e.DOCUMENT_SECRET,
+      templatesDir: e.TEMPLATES_DIR ? path.resolve(e.TEMPLATES_DIR) : defaultTemplatesDir(),
     },
   };
 }
