@@ -90,6 +90,17 @@ export const CHROMIUM_ARGS = [
   '--mute-audio',
   '--hide-scrollbars',
   '--font-render-hinting=none',
+  // No crash reporter: its handler is a separate daemon that could outlive the browser.
+  '--disable-crash-reporter',
+  '--disable-breakpad',
+  // Frames stay in the page's process, so its request interception sees their requests too.
+  '--disable-features=IsolateOrigins,site-per-process',
+  '--disable-site-isolation-trials',
+  // Belt and braces behind request interception: Chromium opens a speculative
+  // connection for a frame navigation before interception can abort it. Route every
+  // connection, loopback included, to a proxy that does not exist.
+  '--proxy-server=socks5://127.0.0.1:1',
+  '--proxy-bypass-list=<-loopback>',
 ];
 
 const CLOSE_GRACE_MS = 3_000;
