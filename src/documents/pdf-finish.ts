@@ -195,6 +195,7 @@ export function renumberStructureIds(doc: PDFDocument): number {
   const idTree = root.lookupMaybe(PDFName.of('IDTree'), PDFDict);
   if (!idTree) return 0;
   const pairs: [string, PDFRef | PDFDict][] = [];
+  const kidRefs: PDFRef[] = [];
   const walk = (node: PDFDict) => {
     const names = node.lookupMaybe(PDFName.of('Names'), PDFArray);
     if (names) {
@@ -207,6 +208,8 @@ export function renumberStructureIds(doc: PDFDocument): number {
     }
     const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
     if (kids) for (let i = 0; i < kids.size(); i++) {
+      const ref = kids.get(i);
+      if (ref instanceof PDFRef) kidRefs.push(ref);
       const kid = kids.lookupMaybe(i, PDFDict);
       if (kid) walk(kid);
     }
@@ -216,13 +219,43 @@ export function renumberStructureIds(doc: PDFDocument): number {
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const width = String(pairs.length).length;
   const renamed: (PDFString | PDFRef | PDFDict)[] = [];
-  pairs.forEach(([, value], index) => {
-    const id = PDFString.of(`E${String(index + 1).padStart(width, '0')}`);
+  const mapping = new Map<string, string>();
+  pairs.forEach(([old, value], index) => {
+    const name = `E${String(index + 1).padStart(width, '0')}`;
+    mapping.set(old, name);
+    const id = PDFString.of(name);
     const element = value instanceof PDFRef ? context.lookupMaybe(value, PDFDict) : value;
     element?.set(PDFName.of('ID'), id);
     renamed.push(id, value);
   });
-  root.set(PDFName.of('IDTree'), context.obj({ Names: context.obj(renamed) }));
+  // Rewrite the tree in place as one leaf: a new object would leave the old one
+  // (with the old ids) in the file, unreferenced but still written.
+  idTree.set(PDFName.of('Names'), context.obj(renamed));
+  idTree.delete(PDFName.of('Kids'));
+  idTree.delete(PDFName.of('Limits'));
+  for (const ref of kidRefs) context.delete(ref);
+  // Table cells point at their header cells by id (/A << /O /Table /Headers [...] >>).
+  const renameHeaders = (attributes: PDFDict) => {
+    const headers = attributes.lookupMaybe(PDFName.of('Headers'), PDFArray);
+    if (!headers) return;
+    for (let i = 0; i < headers.size(); i++) {
+      const entry = headers.lookup(i);
+      const text = entry instanceof PDFString || entry instanceof PDFHexString ? entry.decodeText() : undefined;
+      const name = text === undefined ? undefined : mapping.get(text);
+      if (name) headers.set(i, PDFString.of(name));
+    }
+  };
+  for (const [, object] of context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict)) continue;
+    const attributes = object.lookup(PDFName.of('A'));
+    if (attributes instanceof PDFDict) renameHeaders(attributes);
+    else if (attributes instanceof PDFArray) {
+      for (let i = 0; i < attributes.size(); i++) {
+        const item = attributes.lookup(i);
+        if (item instanceof PDFDict) renameHeaders(item);
+      }
+    }
+  }
   return pairs.length;
 }
 

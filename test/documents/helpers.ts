@@ -11,10 +11,11 @@ import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 const run = promisify(execFile);
 
 /** supertest: collect the body as a Buffer whatever the content type. */
-export function binary(res: NodeJS.ReadableStream & { setEncoding?: (e: string) => void }, callback: (error: Error | null, body: Buffer) => void): void {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function binary(res: any, callback: (error: Error | null, body: Buffer) => void): void {
   const chunks: Buffer[] = [];
-  res.on('data', (chunk: Buffer) => chunks.push(chunk));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
+  (res as NodeJS.ReadableStream).on('data', (chunk: Buffer) => chunks.push(chunk));
+  (res as NodeJS.ReadableStream).on('end', () => callback(null, Buffer.concat(chunks)));
 }
 
 export function bodyOf(res: Response): Buffer {
@@ -32,9 +33,9 @@ async function withTempFile<T>(bytes: Uint8Array, fn: (file: string, dir: string
   }
 }
 
-/** Text of a PDF (poppler's pdftotext, layout order). */
+/** Text of a PDF (poppler's pdftotext), with all white space (line wraps too) folded to single spaces. */
 export function pdfText(bytes: Uint8Array): Promise<string> {
-  return withTempFile(bytes, async (file) => (await run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 10 << 20 })).stdout);
+  return withTempFile(bytes, async (file) => (await run('pdftotext', ['-enc', 'UTF-8', file, '-'], { maxBuffer: 10 << 20 })).stdout.replace(/\s+/g, ' '));
 }
 
 export function pdfInfo(bytes: Uint8Array): Promise<Record<string, string>> {
