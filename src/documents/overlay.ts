@@ -1,4 +1,4 @@
-import { PDFDocument, PDFTextField, rgb, type PDFFont } from '@cantoo/pdf-lib';
+import { PDFDocument, PDFName, PDFTextField, rgb, type PDFFont } from '@cantoo/pdf-lib';
 import { registerFontkit } from './pdf-finish.js';
 import type { OverlayTemplate } from './templates.js';
 import { factAt, type ViewModel } from './view-model.js';
@@ -63,6 +63,8 @@ export async function fillOverlay(template: OverlayTemplate, model: ViewModel, f
     }
     form.updateFieldAppearances(font);
     form.flatten({ updateFieldAppearances: false });
+    // No interactive form is left: drop the empty AcroForm so viewers show none.
+    if (form.getFields().length === 0) doc.catalog.delete(PDFName.of('AcroForm'));
   }
   return doc;
 }
