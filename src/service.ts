@@ -95,6 +95,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       logger,
       clock,
       producer: 'efm-onboarding',
+      registry: metrics.registry,
       chromium: {
         executablePath: config.documents.chromiumPath,
         poolSize: config.documents.poolSize,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { buildChecklist, type ChecklistStep } from '../domain/checklist.js';
 import { LOCALES, type Locale, type Localized } from '../domain/locale.js';
 import { parseRegistration } from '../domain/registration.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { CaseRecord } from '../storage/case-repository.js';
@@ -75,6 +76,8 @@ export interface DocumentsOptions {
   logger: Logger;
   clock: () => Date;
   producer: string;
+  /** Where to register the documents metrics (the service's registry). */
+  registry?: Registry;
   chromium: { executablePath: string; poolSize: number; queueLimit: number; timeoutMs: number; recycleAfter: number };
 }
 
@@ -117,6 +120,28 @@ export function createDocuments(options: DocumentsOptions): Documents {
   for (const template of templates.all()) if (template.kind === 'overlay') checkOverlayFields(template, sampleModel);
 
   const pool = new ChromiumPool({ ...options.chromium, fontDir: path.join(assets, 'fonts'), logger: options.logger });
+  const served = new Counter({
+    name: 'efm_documents_served_total',
+    help: 'Documents served, by template and whether they came from the cache',
+    labelNames: ['template', 'source'],
+    registers: options.registry ? [options.registry] : [],
+  });
+  const poolGauge = (name: string, help: string, read: (s: PoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: options.registry ? [options.registry] : [],
+      collect() {
+        this.set(read(pool.stats()));
+      },
+    });
+  poolGauge('efm_render_queue_length', 'Renders waiting for a Chromium page', (s) => s.queued);
+  poolGauge('efm_render_active', 'Renders in progress', (s) => s.active);
+  poolGauge('efm_chromium_launches', 'Chromium launches since start (first render, crashes, recycling)', (s) => s.launches);
+  poolGauge('efm_chromium_crashes', 'Chromium disconnects since start', (s) => s.crashes);
+  poolGauge('efm_render_timeouts', 'Renders that missed their deadline since start', (s) => s.timeouts);
+  poolGauge('efm_render_rejected', 'Renders refused because the queue was full since start', (s) => s.rejected);
+
   /** Concurrent requests for the same document share one render. */
   const inFlight = new Map<string, Promise<RenderedDocument>>();
 
@@ -245,7 +270,12 @@ export function createDocuments(options: DocumentsOptions): Documents {
       const key = `${record.id}|${template.id}|${template.version}|${locale}|${hash}|${useCache}`;
       const running = inFlight.get(key);
       if (running) return running;
-      const promise = renderDocument(record, template, locale, hash, useCache).finally(() => inFlight.delete(key));
+      const promise = renderDocument(record, template, locale, hash, useCache)
+        .then((rendered) => {
+          served.inc({ template: template.id, source: rendered.fromCache ? 'cache' : 'render' });
+          return rendered;
+        })
+        .finally(() => inFlight.delete(key));
       inFlight.set(key, promise);
       return promise;
     },

@@ -201,6 +201,10 @@ describe('document MAC key', () => {
     const ready = await request(first.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(first.documents.poolStats().launches).toBe(0);
+    const openapi = await request(first.app).get('/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/cases/{id}/documents', '/api/cases/{id}/documents/{docId}.pdf']));
+    const metrics = await request(first.app).get('/metrics');
+    expect(metrics.text).toContain('efm_render_queue_length');
     await first.close();
     const second = await startTestService({ database });
     try {
