@@ -105,21 +105,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       },
     });
 
-    const delivery = createDelivery({
-      db: database.db,
-      blobs,
-      config: config.delivery,
-      clock,
-      logger,
-      metrics,
-      // The order form mailed to servicedesk is the same issued document the agency downloads.
-      renderDocument: async (caseId, templateId, locale) => {
-        const record = await cases.findById(caseId);
-        if (!record) throw new Error(`case ${caseId} not found`);
-        const rendered = await documents.render(record, templateId, locale);
-        return Buffer.from(rendered.bytes.buffer, rendered.bytes.byteOffset, rendered.bytes.byteLength);
-      },
-    });
+    const delivery = createDelivery({ db: database.db, blobs, config: config.delivery, clock, logger, metrics });
     const onRegistered = delivery.onRegistered;
     const webhooks = createWebhookDispatcher({ db: database.db, config: config.webhooks, clock, logger });
 

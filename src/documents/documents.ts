@@ -294,3 +294,19 @@ export function createDocuments(options: DocumentsOptions): Documents {
   };
 }
 
+
+/**
+ * The documents capability as the delivery outbox wants it (DeliveryDeps.renderDocument):
+ * the order form mailed to servicedesk is the same issued document the agency downloads.
+ */
+export function documentRenderer(
+  cases: { findById(id: string): Promise<CaseRecord | undefined> },
+  documents: Pick<Documents, 'render'>,
+): (caseId: string, templateId: string, locale: Locale) => Promise<Buffer> {
+  return async (caseId, templateId, locale) => {
+    const record = await cases.findById(caseId);
+    if (!record) throw new Error(`case ${caseId} not found`);
+    const { bytes } = await documents.render(record, templateId, locale);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentRenderer } from '../../src/documents/documents.js';
 import { formatReference } from '../../src/documents/reference.js';
 import { formatDate } from '../../src/documents/view-model.js';
 import { validRegistration } from '../support/fixtures.js';
@@ -239,6 +240,11 @@ describe('determinism and cache', () => {
     expect(notModified.status).toBe(304);
     const stale = await download(stateCase, 'order-form', 'nb', { 'If-None-Match': '"0000"' });
     expect(stale.status).toBe(200);
+  });
+
+  it('hands the delivery outbox the same issued bytes (documentRenderer)', async () => {
+    const bytes = await documentRenderer(service.cases, service.documents)(stateCase.id, 'order-form', 'nb');
+    expect(Buffer.compare(bytes, pdfs.get('order-form/nb')!)).toBe(0);
   });
 
   it('renders the same bytes again from scratch (same case data, template version and locale)', async () => {
