@@ -236,7 +236,8 @@ export function createDocuments(options: DocumentsOptions): Documents {
           continue;
         }
       }
-      await options.blobs.putBuffer(bytes);
+      // Same bytes already kept (a re-render of an issued document): skip the fsync'd write.
+      if (!(await options.blobs.has(digest))) await options.blobs.putBuffer(bytes);
       return { bytes, document, etag: `"${digest}"`, fileName: fileNameOf(template, locale, record, document.id), fromCache: false };
     }
     throw new Error('document identity kept changing while rendering');

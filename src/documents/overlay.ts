@@ -1,4 +1,4 @@
-import { PDFDocument, PDFName, PDFTextField, rgb, type PDFFont } from '@cantoo/pdf-lib';
+import { ParseSpeeds, PDFDocument, PDFName, PDFTextField, rgb, type PDFFont } from '@cantoo/pdf-lib';
 import { registerFontkit } from './pdf-finish.js';
 import type { OverlayTemplate } from './templates.js';
 import { factAt, type ViewModel } from './view-model.js';
@@ -32,7 +32,7 @@ export function checkOverlayFields(template: OverlayTemplate, sample: ViewModel)
 }
 
 export async function fillOverlay(template: OverlayTemplate, model: ViewModel, fontBytes: Uint8Array): Promise<PDFDocument> {
-  const doc = await PDFDocument.load(template.source, { updateMetadata: false });
+  const doc = await PDFDocument.load(template.source, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   registerFontkit(doc);
   const font = await doc.embedFont(fontBytes, { subset: true, customName: 'EFMFLD+DejaVuSans' });
   const pages = doc.getPages();
