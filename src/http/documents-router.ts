@@ -36,8 +36,12 @@ export function documentsRouter(deps: DocumentsRouterDeps): Router {
   router.get('/api/cases/:id/documents/:docId.pdf', async (req, res) => {
     const record = await loadCaseForToken(deps.cases, String(req.params.id), bearerToken(req));
     const query = parseWith(DocumentQuery, req.query);
-    const locale = query.lang ?? requestLocale(req);
     const docId = String(req.params.docId);
+    // An explicit ?lang= is taken as asked; otherwise Accept-Language, falling back to
+    // the document's own language (an overlay of an official form may exist in one only).
+    const negotiated = requestLocale(req);
+    const available = deps.documents.templates.get(docId)?.locales ?? [negotiated];
+    const locale = query.lang ?? (available.includes(negotiated) ? negotiated : (available[0] ?? negotiated));
     // A revalidation of an unchanged document needs neither a render nor the bytes.
     const ifNoneMatch = req.get('if-none-match');
     if (ifNoneMatch) {

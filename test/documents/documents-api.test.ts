@@ -247,6 +247,14 @@ describe('determinism and cache', () => {
     expect(Buffer.compare(bytes, pdfs.get('order-form/nb')!)).toBe(0);
   });
 
+  it('makes one document when the same new document is asked for twice at once', async () => {
+    const c = await register(validRegistration({ organizationNumber: '983887457', names: { nb: 'Samtidig etat', nn: 'Samtidig etat', en: 'Concurrent agency', acronym: 'SE' } }));
+    const [a, b] = await Promise.all([download(c, 'order-form', 'nn'), download(c, 'order-form', 'nn')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(Buffer.compare(a.body as Buffer, b.body as Buffer)).toBe(0);
+    expect(await service.issuedDocuments.listForCase(c.id)).toHaveLength(1);
+  });
+
   it('renders the same bytes again from scratch (same case data, template version and locale)', async () => {
     const record = (await service.cases.findById(stateCase.id))!;
     for (const key of ['dpv-terms/nb', 'order-form/en']) {

@@ -105,6 +105,11 @@ describe('overlay templates', () => {
     const en = await request(service.app).get(`/api/cases/${caseId}/documents/dpv-official.pdf?lang=en`).set('Authorization', auth);
     expect(en.status).toBe(404);
     expect(en.body.code).toBe('document-language-unavailable');
+    // Without ?lang=, an English-speaking client gets the form in the language it exists in.
+    const negotiated = await request(service.app).get(`/api/cases/${caseId}/documents/dpv-official.pdf`).set('Authorization', auth).set('Accept-Language', 'en').buffer(true).parse(binary);
+    expect(negotiated.status).toBe(200);
+    expect(negotiated.headers['content-language']).toBe('nb');
+    expect(Buffer.compare(negotiated.body as Buffer, pdf)).toBe(0);
   });
 
   it('fills the field map and the AcroForm fields, flattened, with the bundled font', async () => {
