@@ -266,6 +266,8 @@ export class ChromiumPool {
         preferCSSPageSize: true,
         tagged: request.tagged,
         outline: false,
+        // Fonts are local (fontconfig), never downloaded: no need to await document.fonts.
+        waitForFonts: false,
         timeout: 0,
       });
     })();
