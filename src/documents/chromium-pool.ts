@@ -257,9 +257,18 @@ export class ChromiumPool {
       this.retire(instance, 'recycle');
     }
     let page: Page | undefined;
+    let abandoned = false;
     const work = (async () => {
       page = instance.idle.pop() ?? (await this.newPage(instance));
+      if (abandoned) {
+        // Missed the deadline before using the page: it is clean, keep it for the next render.
+        if (!instance.retiring && !instance.dead) instance.idle.push(page);
+        else void this.closePage(instance, page);
+        page = undefined;
+        throw new Error('render abandoned');
+      }
       await page.setContent(request.html, { waitUntil: 'load', timeout: 0 });
+      if (abandoned) throw new Error('render abandoned');
       return page.pdf({
         format: 'A4',
         printBackground: true,
@@ -282,6 +291,7 @@ export class ChromiumPool {
       // The page is mid-render or broken: never reuse it. Close it now (which aborts
       // the print) and hold the pool slot until it is gone, so a burst of time-outs
       // cannot pile up half-dead pages beyond the pool size.
+      abandoned = true;
       const release = handOff();
       if (page) void this.closePage(instance, page);
       const disposal = work.then(
