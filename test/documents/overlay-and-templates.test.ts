@@ -185,6 +185,23 @@ describe('template registry', () => {
   });
 });
 
+describe('configuration', () => {
+  it('defaults the pool to one page per CPU, a queue of twice that, Debian\'s Chromium and the shipped templates', () => {
+    const config = loadConfig({});
+    expect(config.documents).toMatchObject({
+      chromiumPath: '/usr/bin/chromium',
+      poolSize: os.availableParallelism(),
+      queueLimit: 2 * os.availableParallelism(),
+      timeoutMs: 30_000,
+      recycleAfter: 100,
+      templatesDir: SHIPPED,
+    });
+    const custom = loadConfig({ CHROMIUM_PATH: '/opt/chrome', RENDER_POOL_SIZE: '3', RENDER_TIMEOUT_MS: '5000', RENDER_RECYCLE_AFTER: '7', TEMPLATES_DIR: 'x' });
+    expect(custom.documents).toMatchObject({ chromiumPath: '/opt/chrome', poolSize: 3, queueLimit: 6, timeoutMs: 5000, recycleAfter: 7, templatesDir: path.resolve('x') });
+    expect(() => loadConfig({ RENDER_POOL_SIZE: '0' })).toThrow(ConfigError);
+  });
+});
+
 describe('document MAC key', () => {
   it('takes DOCUMENT_SECRET (at least 32 bytes, hex or base64)', async () => {
     const hex = 'ab'.repeat(32);
