@@ -236,7 +236,7 @@ export class ChromiumPool {
           this.averageMs = this.averageMs * 0.8 + (Date.now() - started) * 0.2;
           return outcome.pdf;
         }
-        if (!outcome.crashed || attempt >= 1 || Date.now() >= deadline) throw outcome.error;
+        if (!outcome.crashed || attempt >= 1 || Date.now() >= deadline) throw this.asRenderError(outcome.error);
         this.options.logger.warn({ generation: instance.generation }, 'browser died during a render; retrying on a new one');
       }
     } finally {
@@ -315,6 +315,12 @@ export class ChromiumPool {
     else if (page) void this.closePage(instance, page);
     this.settle(instance);
     return { ok: true, pdf };
+  }
+
+  /** Time-outs stay time-outs; anything else from the browser (shut down, crashed twice, protocol errors) is "unavailable". */
+  private asRenderError(error: unknown): Error {
+    if (error instanceof RenderTimeoutError || error instanceof RendererUnavailableError) return error;
+    return new RendererUnavailableError(this.closed ? 'the renderer is shut down' : 'Chromium failed to render the page', { cause: error });
   }
 
   private settle(instance: Instance): void {
