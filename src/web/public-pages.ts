@@ -70,7 +70,7 @@ export function publicPages(deps: PublicPagesDeps): Router {
       renderPage(deps, req, res, 'created', 'created.title', { caseLink: `${base}/c/${created.id}/${created.accessToken}` }, 201);
     } catch (error) {
       if (error instanceof ValidationFailedError) {
-        const { fieldErrors, errorList } = formErrors(error.fieldErrors, locale);
+        const { fieldErrors, errorList } = formErrors(error.fieldErrors, locale, (key) => translate(deps.catalog, locale, key));
         return renderPage(deps, req, res, 'register', 'form.title', { ...formOptions, values: formValues(body), fieldErrors, errorList, titlePrefix: true }, 400);
       }
       if (error instanceof AppError && error.code === 'case-exists') {
