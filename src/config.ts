@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  SEAL_P12_PATH: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SEAL_P12_PASSWORD: z.string().optional(),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
@@ -71,6 +73,8 @@ export interface Config {
     pollIntervalMs: number;
   };
   webhooks: WebhookConfig;
+  /** PKCS#12 with the key that seals receipts; unset → a development seal under DATA_DIR/seal. */
+  seal: { p12Path: string | undefined; p12Password: string };
 }
 
 export class ConfigError extends Error {}
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
     },
+    seal: { p12Path: e.SEAL_P12_PATH ? path.resolve(e.SEAL_P12_PATH) : undefined, p12Password: e.SEAL_P12_PASSWORD ?? '' },
     webhooks: {
       urls: webhookUrls,
       secret: e.WEBHOOK_SECRET ?? '',
