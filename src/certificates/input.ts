@@ -233,7 +233,7 @@ function addText(text: string, bytes: Uint8Array, out: Collector): void {
     addDer(Buffer.from(compact, 'base64'), out);
     return;
   }
-  out.hints.push(printable(bytes) ? 'text' : binaryHint(bytes));
+  out.hints.push(binaryHint(bytes) ?? (printable(bytes) ? 'text' : null));
 }
 
 function firstElement(der: Uint8Array): Uint8Array {
