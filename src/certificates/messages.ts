@@ -13,9 +13,9 @@ const MESSAGES: Readonly<Record<string, Localized>> = {
     en: 'Issued by {ca} ({environment}), which chains to {root}.',
   },
   'chain.wrong-environment': {
-    nb: 'Sertifikatet er utstedt av {ca}, som utsteder sertifikater for {caEnvironment}. Saken gjelder {environment}: send et sertifikat for {environment}.',
-    nn: 'Sertifikatet er utferda av {ca}, som utferdar sertifikat for {caEnvironment}. Saka gjeld {environment}: send eit sertifikat for {environment}.',
-    en: 'The certificate is issued by {ca}, which issues certificates for {caEnvironment}. This is for {environment}: send a certificate for {environment}.',
+    nb: 'Sertifikatet er utstedt av {ca}, som utsteder sertifikater for {caEnvironment}, men det trengs et sertifikat for {environment}. Send et sertifikat for {environment}.',
+    nn: 'Sertifikatet er utferda av {ca}, som utferdar sertifikat for {caEnvironment}, men det trengst eit sertifikat for {environment}. Send eit sertifikat for {environment}.',
+    en: 'The certificate is issued by {ca}, which issues certificates for {caEnvironment}, but a certificate for {environment} is needed. Send a certificate for {environment}.',
   },
   'chain.ca-not-valid': {
     nb: 'Den utstedende CA-en {ca} var ikke gyldig {at} (gyldig {notBefore} til {notAfter}).',
@@ -119,11 +119,11 @@ const MESSAGES: Readonly<Record<string, Localized>> = {
     en: 'The certificate has no organisation name (O) and is not an enterprise certificate.',
   },
   // organisation number
-  'org.ok': { nb: 'Organisasjonsnummer {number} (fra {source}) stemmer med saken.', nn: 'Organisasjonsnummer {number} (frå {source}) stemmer med saka.', en: 'Organisation number {number} (from {source}) matches.' },
+  'org.ok': { nb: 'Organisasjonsnummer {number} (fra {source}) stemmer.', nn: 'Organisasjonsnummer {number} (frå {source}) stemmer.', en: 'Organisation number {number} (from {source}) matches.' },
   'org.mismatch': {
-    nb: 'Sertifikatet gjelder organisasjonsnummer {number}, men saken gjelder {expected}. Send sertifikatet for {expected}.',
-    nn: 'Sertifikatet gjeld organisasjonsnummer {number}, men saka gjeld {expected}. Send sertifikatet for {expected}.',
-    en: 'The certificate is for organisation number {number}, but this is for {expected}. Send the certificate for {expected}.',
+    nb: 'Sertifikatet gjelder organisasjonsnummer {number}, ikke {expected}. Send sertifikatet for {expected}.',
+    nn: 'Sertifikatet gjeld organisasjonsnummer {number}, ikkje {expected}. Send sertifikatet for {expected}.',
+    en: 'The certificate is for organisation number {number}, not {expected}. Send the certificate for {expected}.',
   },
   'org.invalid': {
     nb: 'Nummeret {number} i {source} er ikke et gyldig organisasjonsnummer (feil kontrollsiffer).',

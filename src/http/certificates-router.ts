@@ -8,10 +8,9 @@ import { submissionProblem } from '../certificates/errors.js';
 import { SubmissionError } from '../certificates/input.js';
 import { renderChecks, renderResult, renderValidation } from '../certificates/present.js';
 import { submitCertificate } from '../certificates/submit.js';
-import { PURPOSES, type Purpose, type ValidationRequest } from '../certificates/types.js';
+import { parseValidationFields } from '../certificates/request.js';
+import { PURPOSES, type ValidationRequest } from '../certificates/types.js';
 import { AppError } from '../domain/app-error.js';
-import { isValidOrganizationNumber, normalizeOrganizationNumber } from '../domain/organization-number.js';
-import type { FieldError } from '../domain/registration.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
 import type { CertificateRepository, CertificateSubmission } from '../storage/certificate-repository.js';
 import { bearerToken, requireAdmin } from './auth.js';
@@ -105,10 +104,7 @@ function uploadedBytes(req: Request): Uint8Array {
   throw fileMissing();
 }
 
-// ---------------------------------------------------------------------------
-// Stateless validation fields (multipart fields, or query parameters with a raw body)
-
-/** The fields, for /openapi.json; parseValidateFields is the parser, with the registration's error codes. */
+/** The fields, for /openapi.json; parseValidationFields is the parser, with the registration's error codes. */
 export const CertificateValidateFields = z.strictObject({
   organizationNumber: z.string().meta({ description: '9-digit organisation number (MOD11)', examples: ['991825827'] }),
   environment: z.enum(['test', 'production']),
@@ -116,38 +112,10 @@ export const CertificateValidateFields = z.strictObject({
   purpose: z.enum(PURPOSES).default('authentication'),
 });
 
-const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-const FIELDS = new Set(['organizationNumber', 'environment', 'at', 'purpose']);
-
-export function parseValidateFields(input: Record<string, unknown>): ValidationRequest {
-  const errors: FieldError[] = [];
-  const text = (key: string): string | undefined => {
-    const raw = input[key];
-    if (raw === undefined || raw === '') return undefined;
-    if (typeof raw !== 'string') {
-      errors.push({ path: key, code: 'invalid_type', params: { expected: 'text' } });
-      return undefined;
-    }
-    return raw.trim();
-  };
-  for (const key of Object.keys(input)) if (!FIELDS.has(key)) errors.push({ path: key, code: 'unknown_field' });
-  const rawOrg = text('organizationNumber');
-  const organizationNumber = rawOrg === undefined ? undefined : normalizeOrganizationNumber(rawOrg);
-  if (organizationNumber === undefined) errors.push({ path: 'organizationNumber', code: 'required' });
-  else if (!isValidOrganizationNumber(organizationNumber)) errors.push({ path: 'organizationNumber', code: 'invalid_organization_number' });
-  const environment = text('environment');
-  if (environment === undefined) errors.push({ path: 'environment', code: 'required' });
-  else if (environment !== 'test' && environment !== 'production') errors.push({ path: 'environment', code: 'invalid_option', params: { options: 'test, production' } });
-  const purpose = text('purpose') ?? 'authentication';
-  if (!(PURPOSES as readonly string[]).includes(purpose)) errors.push({ path: 'purpose', code: 'invalid_option', params: { options: PURPOSES.join(', ') } });
-  const rawAt = text('at');
-  let at: Date | undefined;
-  if (rawAt !== undefined) {
-    at = ISO_MOMENT.test(rawAt) ? new Date(rawAt) : undefined;
-    if (!at || Number.isNaN(at.getTime())) errors.push({ path: 'at', code: 'invalid_type', params: { expected: 'ISO 8601 (2025-01-01 / 2025-01-01T12:00:00Z)' } });
-  }
-  if (errors.length > 0) throw new ValidationFailedError(errors);
-  return { organizationNumber: organizationNumber!, environment: environment as ValidationRequest['environment'], purpose: purpose as Purpose, ...(at ? { at } : {}) };
+function parseValidateFields(input: Record<string, unknown>): ValidationRequest {
+  const parsed = parseValidationFields(input);
+  if (!parsed.ok) throw new ValidationFailedError(parsed.errors);
+  return parsed.value;
 }
 
 // ---------------------------------------------------------------------------

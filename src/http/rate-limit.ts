@@ -88,7 +88,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   }
 
   function evict(t: number): void {
-    // Full buckets carry no state worth keeping; then the oldest keys go.
+    // Full buckets carry no state worth keeping; then the least recently used keys go.
     for (const [key, bucket] of buckets) {
       refill(bucket, t);
       if (bucket.tokens >= limit) buckets.delete(key);
@@ -107,7 +107,12 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       if (buckets.size >= maxKeys) evict(t);
       bucket = { tokens: limit, updatedAt: t };
       buckets.set(key, bucket);
-    } else refill(bucket, t);
+    } else {
+      refill(bucket, t);
+      // Most recently used last, so eviction drops the least recently used keys.
+      buckets.delete(key);
+      buckets.set(key, bucket);
+    }
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterMs: 0 };

@@ -293,7 +293,7 @@ describe('certificate content', () => {
   it('requires RSA of at least 2048 bits or EC P-256 and up', async () => {
     const weak = await issueLeaf(h.buypassTestCa, { subject: seid2Subject(), policies: [POLICY.buypassEnterprise], keys: await keyPair('rsa1024', 0) });
     expect(codeOf(await validateOne(weak.pem, test()), 'key-strength')).toBe('key.rsa-too-small');
-    const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'der', type: 'spki' });
+    const k1 = new Uint8Array(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ format: 'der', type: 'spki' }));
     const odd = await issueLeaf(h.buypassTestCa, { subject: seid2Subject(), policies: [POLICY.buypassEnterprise], publicKeySpki: k1 });
     expect(codeOf(await validateOne(odd.pem, test()), 'key-strength')).toBe('key.ec-curve');
     const p384 = await issueLeaf(h.buypassTestCa, { subject: seid2Subject(), policies: [POLICY.buypassEnterprise], keys: await keyPair('p384', 30) });

@@ -33,6 +33,8 @@ export function createHttpTransport(options: { userAgent?: string } = {}): Revoc
         };
         const req = client.request(url, {
           method: request.method,
+          // No keep-alive pool: a CLI run must be able to exit, and responders are few and far between.
+          agent: false,
           headers: {
             accept: request.accept,
             'user-agent': options.userAgent ?? 'efm-onboarding certificate validator',

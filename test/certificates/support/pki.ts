@@ -106,7 +106,7 @@ export interface LeafOptions {
   subject: string;
   keys?: CryptoKeyPair;
   /** A SubjectPublicKeyInfo to certify instead of `keys` (for curves WebCrypto cannot make). */
-  publicKeySpki?: Uint8Array;
+  publicKeySpki?: Uint8Array<ArrayBuffer>;
   serialNumber?: string;
   notBefore?: Date;
   notAfter?: Date;
