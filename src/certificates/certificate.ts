@@ -1,4 +1,4 @@
-import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import {
   bitSet,
   bitString,
@@ -18,12 +18,16 @@ import {
   type Tlv,
 } from './der.js';
 import { ATTRIBUTE_NAMES, HASH_ALGORITHMS, KEY_USAGE_NAMES, OID, SIGNATURE_ALGORITHMS, type KeyUsageName } from './oids.js';
+import { verifySignature } from './signature.js';
 
 /**
- * An X.509 certificate read field by field. Node's X509Certificate does what it
- * does well (key details, signature verification, EC and RSA alike); the DER
- * reader gives us what Node does not expose (organizationIdentifier, policies,
- * key usage bits, criticality, QC statements, revocation URLs).
+ * An X.509 certificate read field by field with the DER reader: everything the
+ * rules need (organizationIdentifier, policies, key usage bits, criticality, QC
+ * statements, revocation URLs, key type and size) without decoding the key.
+ * Signatures are verified with Node's crypto against the issuer's key object,
+ * RSA and EC alike. Decoding a key in OpenSSL 3 costs more than everything else
+ * in a validation together, so the certificate's own key object (and Node's
+ * X509Certificate view) are made only when someone asks for them.
  */
 
 export class CertificateParseError extends Error {
@@ -46,7 +50,7 @@ export interface DistinguishedName {
   /** RFC 4514 string (last RDN first), e.g. "CN=Example,O=Example AS,C=NO". */
   text: string;
   /** Case- and space-insensitive form for matching names encoded differently. */
-  canonical: string;
+  readonly canonical: string;
 }
 
 export interface Extension {
@@ -74,8 +78,15 @@ export interface SignatureAlgorithm {
 
 export interface ParsedCertificate {
   der: Uint8Array;
-  node: X509Certificate;
-  publicKey: KeyObject | null;
+  /** Node's view of the certificate; made on first use. */
+  readonly node: X509Certificate;
+  /** The subject's public key; made on first use; null when OpenSSL cannot load it. */
+  readonly publicKey: KeyObject | null;
+  /** The signed part (TBSCertificate) and the signature over it. */
+  tbs: Uint8Array;
+  signatureValue: Uint8Array;
+  /** The SubjectPublicKeyInfo encoding. */
+  spki: Uint8Array;
   /** Lower-case hex SHA-256 of the DER encoding. */
   sha256: string;
   version: number;
@@ -133,20 +144,31 @@ export function parseName(tlv: Tlv): DistinguishedName {
     .reverse()
     .map((rdn) => rdn.map((a) => `${ATTRIBUTE_NAMES[a.type] ?? a.type}=${escapeValue(a.value)}`).join('+'))
     .join(',');
-  const canonical = rdns
-    .map((rdn) =>
-      rdn
-        .map((a) => `${a.type}=${a.value.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}`)
-        .sort()
-        .join('+'),
-    )
-    .join('/');
-  return { der: encoded(tlv), rdns, text, canonical };
+  let canonical: string | undefined;
+  return {
+    der: encoded(tlv),
+    rdns,
+    text,
+    // Only needed when an exact DER match fails, so made on first use.
+    get canonical() {
+      canonical ??= rdns
+        .map((rdn) =>
+          rdn
+            .map((a) => `${a.type}=${a.value.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()}`)
+            .sort()
+            .join('+'),
+        )
+        .join('/');
+      return canonical;
+    },
+  };
 }
 
 /** Every value of an attribute type in a name, in encoding order. */
 export function attributeValues(name: DistinguishedName, type: string): string[] {
-  return name.rdns.flat().filter((a) => a.type === type).map((a) => a.value);
+  const found: string[] = [];
+  for (const rdn of name.rdns) for (const a of rdn) if (a.type === type) found.push(a.value);
+  return found;
 }
 
 export function firstAttribute(name: DistinguishedName, type: string): string | undefined {
@@ -182,33 +204,49 @@ export function parseSignatureAlgorithm(tlv: Tlv): SignatureAlgorithm {
 }
 
 const CURVES: Readonly<Record<string, { name: string; bits: number }>> = {
-  prime256v1: { name: 'P-256', bits: 256 },
-  secp384r1: { name: 'P-384', bits: 384 },
-  secp521r1: { name: 'P-521', bits: 521 },
-  secp256k1: { name: 'secp256k1', bits: 256 },
-  brainpoolP256r1: { name: 'brainpoolP256r1', bits: 256 },
-  brainpoolP384r1: { name: 'brainpoolP384r1', bits: 384 },
-  brainpoolP512r1: { name: 'brainpoolP512r1', bits: 512 },
+  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
+  '1.3.132.0.34': { name: 'P-384', bits: 384 },
+  '1.3.132.0.35': { name: 'P-521', bits: 521 },
+  '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
+  '1.2.840.10045.3.1.1': { name: 'P-192', bits: 192 },
+  '1.3.132.0.33': { name: 'P-224', bits: 224 },
+  '1.3.36.3.3.2.8.1.1.7': { name: 'brainpoolP256r1', bits: 256 },
+  '1.3.36.3.3.2.8.1.1.11': { name: 'brainpoolP384r1', bits: 384 },
+  '1.3.36.3.3.2.8.1.1.13': { name: 'brainpoolP512r1', bits: 512 },
 };
 
-function keyInfo(publicKey: KeyObject | null): PublicKeyInfo {
-  if (!publicKey) return { algorithm: 'unknown', size: null, curve: null };
-  const details = publicKey.asymmetricKeyDetails ?? {};
-  switch (publicKey.asymmetricKeyType) {
-    case 'rsa':
-      return { algorithm: 'RSA', size: details.modulusLength ?? null, curve: null };
-    case 'rsa-pss':
-      return { algorithm: 'RSA-PSS', size: details.modulusLength ?? null, curve: null };
-    case 'ec': {
-      const curve = details.namedCurve ? CURVES[details.namedCurve] : undefined;
-      return { algorithm: 'EC', size: curve?.bits ?? null, curve: curve?.name ?? details.namedCurve ?? null };
+/** Bits in a big-endian unsigned integer's content octets. */
+function integerBits(tlv: Tlv): number {
+  let bytes = value(tlv);
+  while (bytes.length > 0 && bytes[0] === 0) bytes = bytes.subarray(1);
+  if (bytes.length === 0) return 0;
+  return (bytes.length - 1) * 8 + (32 - Math.clz32(bytes[0]!));
+}
+
+/** Key type and size from the SubjectPublicKeyInfo itself, without asking OpenSSL to load the key. */
+export function keyInfoFromSpki(spki: Tlv, keyBits: Uint8Array): PublicKeyInfo {
+  const [alg] = children(expectTag(spki, TAG.SEQUENCE, 'SubjectPublicKeyInfo'));
+  const [oidTlv, params] = children(expectTag(alg, TAG.SEQUENCE, 'AlgorithmIdentifier'));
+  const oid = decodeOid(oidTlv!);
+  switch (oid) {
+    case '1.2.840.113549.1.1.1':
+    case '1.2.840.113549.1.1.10': {
+      const [modulus] = children(expectTag(readRoot(keyBits), TAG.SEQUENCE, 'RSAPublicKey'));
+      return { algorithm: oid.endsWith('.1') ? 'RSA' : 'RSA-PSS', size: integerBits(expectTag(modulus, TAG.INTEGER, 'modulus')), curve: null };
     }
-    case 'ed25519':
+    case '1.2.840.10045.2.1': {
+      const curveOid = params?.tag === TAG.OID ? decodeOid(params) : null;
+      const curve = curveOid ? CURVES[curveOid] : undefined;
+      return { algorithm: 'EC', size: curve?.bits ?? null, curve: curve?.name ?? curveOid };
+    }
+    case '1.3.101.112':
       return { algorithm: 'Ed25519', size: 256, curve: null };
-    case 'ed448':
+    case '1.3.101.113':
       return { algorithm: 'Ed448', size: 448, curve: null };
-    case 'dsa':
-      return { algorithm: 'DSA', size: details.modulusLength ?? null, curve: null };
+    case '1.2.840.10040.4.1': {
+      const [p] = params?.tag === TAG.SEQUENCE ? children(params) : [];
+      return { algorithm: 'DSA', size: p ? integerBits(p) : null, curve: null };
+    }
     default:
       return { algorithm: 'unknown', size: null, curve: null };
   }
@@ -346,17 +384,13 @@ function readExtensions(list: Extension[]): ExtensionFields {
 /** Parses a DER certificate; throws CertificateParseError for anything that is not one. */
 export function parseCertificate(input: Uint8Array): ParsedCertificate {
   const der = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  let node: X509Certificate;
-  try {
-    node = new X509Certificate(der);
-  } catch (error) {
-    throw new CertificateParseError('not an X.509 certificate', { cause: error });
-  }
   try {
     const root = readRoot(der);
-    const [tbs, sigAlg, sigValue] = children(expectTag(root, TAG.SEQUENCE, 'Certificate'));
+    const [tbs, sigAlg, sigValue, ...extra] = children(expectTag(root, TAG.SEQUENCE, 'Certificate'));
+    if (extra.length > 0) throw new DerError('trailing fields in Certificate');
     expectTag(tbs, TAG.SEQUENCE, 'TBSCertificate');
-    expectTag(sigValue, TAG.BIT_STRING, 'signatureValue');
+    const signature = bitString(expectTag(sigValue, TAG.BIT_STRING, 'signatureValue'));
+    if (signature.unusedBits !== 0) throw new DerError('signature is not a whole number of bytes');
     const fields = children(tbs!);
     let i = 0;
     let version = 1;
@@ -390,16 +424,28 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
     const signatureAlgorithm = parseSignatureAlgorithm(sigAlg!);
     // RFC 5280 4.1.1.2: the outer and inner algorithm must be the same.
     if (innerAlg.oid !== signatureAlgorithm.oid) throw new DerError('signature algorithm differs between TBSCertificate and Certificate');
-    let publicKey: KeyObject | null = null;
-    try {
-      publicKey = node.publicKey;
-    } catch {
-      publicKey = null; // an algorithm OpenSSL cannot load; reported by the key-strength rule
-    }
+    const spkiDer = encoded(spki);
+    let node: X509Certificate | undefined;
+    let publicKey: KeyObject | null | undefined;
     return {
       der,
-      node,
-      publicKey,
+      get node() {
+        node ??= new X509Certificate(der);
+        return node;
+      },
+      get publicKey() {
+        if (publicKey === undefined) {
+          try {
+            publicKey = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
+          } catch {
+            publicKey = null; // an algorithm OpenSSL cannot load; the key-strength rule reports it
+          }
+        }
+        return publicKey;
+      },
+      tbs: encoded(tbs!),
+      signatureValue: signature.bytes,
+      spki: spkiDer,
       sha256: createHash('sha256').update(der).digest('hex'),
       version,
       serialNumber,
@@ -409,7 +455,7 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
       notBefore: decodeTime(nb),
       notAfter: decodeTime(na),
       subjectPublicKeyBits,
-      key: keyInfo(publicKey),
+      key: keyInfoFromSpki(spki, subjectPublicKeyBits),
       extensions,
       ...readExtensions(extensions),
       selfIssued: Buffer.compare(issuer.der, subject.der) === 0,
@@ -423,6 +469,8 @@ export function parseCertificate(input: Uint8Array): ParsedCertificate {
 /** True when `issuerKey` verifies the certificate's signature (never throws). */
 export function signedBy(cert: ParsedCertificate, issuerKey: KeyObject | null): boolean {
   if (!issuerKey) return false;
+  if (SIGNATURE_ALGORITHMS[cert.signatureAlgorithm.oid]) return verifySignature(cert.signatureAlgorithm, cert.tbs, cert.signatureValue, issuerKey);
+  // An algorithm we have no table entry for: let OpenSSL decide from the certificate itself.
   try {
     return cert.node.verify(issuerKey);
   } catch {

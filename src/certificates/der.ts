@@ -130,6 +130,11 @@ export function children(parent: Tlv, allowIndefinite = false): Tlv[] {
   return list;
 }
 
+/** Byte-wise equality without copying either side. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
+
 export function value(tlv: Tlv): Uint8Array {
   return tlv.buffer.subarray(tlv.valueStart, tlv.valueEnd);
 }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { CertificateParseError, formatFingerprint, parseCertificate, signedBy, type ParsedCertificate } from './certificate.js';
+import { sameBytes } from './der.js';
 import { DEFAULT_SUBMISSION_LIMITS, readSubmission, SubmissionError, type SubmissionLimits } from './input.js';
 import type { RevocationChecker, RevocationOutcome } from './revocation/types.js';
 import {
@@ -54,8 +56,10 @@ const MAX_LEAVES = 10;
  * user sent, and get rejected with a reason).
  */
 export function selectLeaves(certificates: readonly ParsedCertificate[], trust: TrustStore): ParsedCertificate[] {
+  // Names only, no signature check: this only decides which of the sender's own
+  // certificates get a verdict, and every verdict checks signatures itself.
   const issuedSomething = (candidate: ParsedCertificate) =>
-    certificates.some((other) => other !== candidate && Buffer.compare(Buffer.from(other.issuer.der), Buffer.from(candidate.subject.der)) === 0 && signedBy(other, candidate.publicKey));
+    certificates.some((other) => other !== candidate && sameBytes(other.issuer.der, candidate.subject.der));
   const leaves = certificates.filter((c) => !issuedSomething(c));
   const known = new Set([...trust.issuingCas, ...trust.roots].map((ca) => ca.cert.sha256));
   const chainOnly = (c: ParsedCertificate) => known.has(c.sha256) || (c.selfIssued && c.basicConstraints?.ca === true);
@@ -147,8 +151,14 @@ export function createCertificateValidator(deps: CertificateValidatorDeps): Cert
     };
   }
 
+  // CA certificates that come along with a leaf are usually our own; parsing X.509 is
+  // the expensive part of a validation, so those are taken from the trust list.
+  const known = new Map([...trust.issuingCas, ...trust.roots].map((ca) => [ca.cert.sha256, ca.cert]));
+
   async function validateCertificates(certificates: readonly Uint8Array[], request: ValidationRequest): Promise<CertificateResult[]> {
     const parsed = certificates.map((der, index) => {
+      const cached = known.size > 0 ? known.get(createHash('sha256').update(der).digest('hex')) : undefined;
+      if (cached) return cached;
       try {
         return parseCertificate(der);
       } catch (error) {

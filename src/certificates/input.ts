@@ -1,4 +1,4 @@
-import { children, decodeOid, DerError, encoded, readTlv, smallInteger, TAG, type Tlv } from './der.js';
+import { children, decodeOid, DerError, encoded, readTlv, sameBytes, smallInteger, TAG, type Tlv } from './der.js';
 import { OID } from './oids.js';
 import { pemBlocks, PemError, PRIVATE_KEY_MARKER } from './pem.js';
 import { isZip, readZip, ZipError, type ZipLimits } from './zip.js';
@@ -282,9 +282,9 @@ export function readSubmission(bytes: Uint8Array, limits: SubmissionLimits = DEF
   if (isBlank(bytes)) fail({ kind: 'empty' });
   const out: Collector = { certificates: [], hints: [], limits };
   collect(bytes, 0, out);
-  const unique = new Map<string, Uint8Array>();
-  for (const der of out.certificates) unique.set(Buffer.from(der).toString('base64'), der);
-  if (unique.size === 0) fail({ kind: 'not-a-certificate', hint: out.hints.find((h) => h !== null) ?? null });
-  if (unique.size > limits.maxCertificates) fail({ kind: 'too-many-certificates', limit: limits.maxCertificates });
-  return [...unique.values()];
+  const unique: Uint8Array[] = [];
+  for (const der of out.certificates) if (!unique.some((seen) => sameBytes(seen, der))) unique.push(der);
+  if (unique.length === 0) fail({ kind: 'not-a-certificate', hint: out.hints.find((h) => h !== null) ?? null });
+  if (unique.length > limits.maxCertificates) fail({ kind: 'too-many-certificates', limit: limits.maxCertificates });
+  return unique;
 }

@@ -21,9 +21,11 @@ export function pemBlocks(text: string): PemBlock[] {
   for (const match of text.matchAll(BLOCK)) {
     const label = match[1]!;
     // RFC 1421 headers ("Proc-Type: …") only occur in encrypted legacy keys; drop them.
-    const body = match[2]!.split(/\r?\n/).filter((line) => !line.includes(':')).join('');
+    const raw = match[2]!;
+    const body = raw.includes(':') ? raw.split(/\r?\n/).filter((line) => !line.includes(':')).join('') : raw;
     if (!BASE64_BODY.test(body)) throw new PemError(`the ${label} block is not valid base64`);
-    blocks.push({ label, der: Buffer.from(body.replace(/\s+/g, ''), 'base64') });
+    // Only base64 characters and whitespace are left, and Node's decoder skips whitespace.
+    blocks.push({ label, der: Buffer.from(body, 'base64') });
   }
   return blocks;
 }

@@ -1,5 +1,6 @@
 import { isValidOrganizationNumber } from '../domain/organization-number.js';
 import { attributeValues, firstAttribute, signedBy, type ParsedCertificate } from './certificate.js';
+import { sameBytes } from './der.js';
 import { EKU_NAMES, OID, WEAK_HASHES } from './oids.js';
 import type { TrustedCa, TrustStore } from './trust-store.js';
 import type { Check, CheckId, CheckParams, CheckStatus, Purpose, ValidationRequest } from './types.js';
@@ -36,7 +37,7 @@ function explainUntrustedIssuer(ctx: RuleContext): { ca: string; anchor: string 
   let current: ParsedCertificate = ctx.leaf;
   for (let depth = 0; depth < 5; depth++) {
     const parent = ctx.submitted.find(
-      (c) => c !== current && Buffer.compare(Buffer.from(c.subject.der), Buffer.from(current.issuer.der)) === 0 && signedBy(current, c.publicKey),
+      (c) => c !== current && sameBytes(c.subject.der, current.issuer.der) && signedBy(current, c.publicKey),
     );
     if (!parent) return null;
     const anchor = ctx.trust.anyNamed(parent.issuer).find((ca) => signedBy(parent, ca.cert.publicKey));

@@ -157,6 +157,17 @@ describe('real certificates, validated on 2026-11-26', () => {
     expect(failed(fake)).toEqual(expect.arrayContaining(['chain.unknown-issuer']));
   });
 
+  it('reads key type and size from the certificate exactly as OpenSSL does', () => {
+    for (const name of files) {
+      const cert = parseCertificate(pemBlocks(fixture(name).toString('latin1'))[0]!.der);
+      const key = cert.publicKey!;
+      const details = key.asymmetricKeyDetails!;
+      const curves: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+      if (key.asymmetricKeyType === 'rsa') expect(cert.key, name).toEqual({ algorithm: 'RSA', size: details.modulusLength, curve: null });
+      else expect(cert.key, name).toMatchObject({ algorithm: 'EC', curve: curves[details.namedCurve!] });
+    }
+  });
+
   it('accepts a real Commfides certificate sent as one file with its issuing CA', async () => {
     const validator = createCertificateValidator({ trust, clock: () => REFERENCE_NOW, revocation: revocationOff });
     const ca = readFileSync(`${bundledTrustDir()}/commfides/test/commfides-legal-person-g3-test.pem`);

@@ -1,5 +1,5 @@
 import { parseName, parseSignatureAlgorithm, type DistinguishedName, type SignatureAlgorithm } from '../certificate.js';
-import { bitString, children, decodeBoolean, decodeOid, decodeTime, encoded, expectTag, integerHex, readRoot, smallInteger, TAG, value, type Tlv } from '../der.js';
+import { bitString, children, decodeBoolean, decodeOid, decodeTime, encoded, expectTag, integerHex, readRoot, sameBytes, smallInteger, TAG, value, type Tlv } from '../der.js';
 import { OID } from '../oids.js';
 import { verifySignature } from '../signature.js';
 import { CRL_REASONS } from './ocsp.js';
@@ -88,7 +88,7 @@ type CrlProblem = Extract<RevocationOutcome, { status: 'error' }>['problem'];
 
 /** Why this CRL cannot answer for `subject` right now, or null when it can. */
 export function crlProblem(crl: ParsedCrl, subject: RevocationSubject, now: Date): { problem: CrlProblem; detail: string } | null {
-  if (Buffer.compare(Buffer.from(crl.issuer.der), Buffer.from(subject.leaf.issuer.der)) !== 0 && crl.issuer.canonical !== subject.leaf.issuer.canonical) {
+  if (!sameBytes(crl.issuer.der, subject.leaf.issuer.der) && crl.issuer.canonical !== subject.leaf.issuer.canonical) {
     return { problem: 'wrong-issuer', detail: `the CRL is from ${crl.issuer.text}` };
   }
   if (!subject.issuer.publicKey || !verifySignature(crl.signatureAlgorithm, crl.tbs, crl.signature, subject.issuer.publicKey)) {

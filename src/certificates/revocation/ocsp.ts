@@ -12,6 +12,7 @@ import {
   integerHex,
   octetString,
   readRoot,
+  sameBytes,
   sequence,
   smallInteger,
   TAG,
@@ -194,7 +195,7 @@ export function evaluateOcspResponse(
   const issuer = subject.issuer;
   const keyHashOf = (cert: ParsedCertificate) => createHash('sha1').update(cert.subjectPublicKeyBits).digest();
   const matchesResponder = (cert: ParsedCertificate) =>
-    basic.responderName ? Buffer.compare(Buffer.from(basic.responderName), Buffer.from(cert.subject.der)) === 0 : keyHashOf(cert).equals(basic.responderKeyHash!);
+    basic.responderName ? sameBytes(basic.responderName, cert.subject.der) : keyHashOf(cert).equals(basic.responderKeyHash!);
 
   // Who signed: the issuing CA itself, or a responder certificate it issued for OCSP signing.
   let signer: ParsedCertificate | null = matchesResponder(issuer) ? issuer : null;
@@ -217,7 +218,7 @@ export function evaluateOcspResponse(
   }
   if (!signer?.publicKey) return error('unauthorized-responder', 'the response is not signed by the issuing CA or a responder it authorised');
   if (!verifySignature(basic.signatureAlgorithm, basic.tbs, basic.signature, signer.publicKey)) return error('bad-signature', 'the OCSP response signature does not verify');
-  if (sentNonce && basic.nonce && !Buffer.from(basic.nonce).equals(Buffer.from(sentNonce))) return error('nonce-mismatch', 'the response answers another request');
+  if (sentNonce && basic.nonce && !sameBytes(basic.nonce, sentNonce)) return error('nonce-mismatch', 'the response answers another request');
 
   const single = basic.responses.find((r) => {
     if (r.serialNumber !== subject.leaf.serialNumber) return false;
