@@ -25,6 +25,11 @@ import {
 import { loadTrustStore } from '../../src/certificates/trust-store.js';
 import type { ValidationRequest } from '../../src/certificates/types.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createService } from '../../src/service.js';
+import supertest from 'supertest';
+import { createTestDatabase } from '../support/database.js';
+import { ADMIN_TOKEN } from '../support/service.js';
 import { createCrl, daysFromNow, DIGDIR, issueLeaf, keyPair, POLICY, privateKeyPem, seid2Subject, syntheticHierarchy, type Hierarchy } from './support/pki.js';
 
 /**
@@ -241,6 +246,30 @@ describe('CRL made by the test CA, served over HTTP', () => {
     expect(await problem('/missing.crl')).toMatchObject({ status: 'fail', params: { problem: 'http-status' } });
     expect(await problem('/big.crl')).toMatchObject({ status: 'fail', params: { problem: 'too-large' } });
     expect(await problem('/slow.crl')).toMatchObject({ status: 'fail', params: { problem: 'timeout' } });
+  });
+
+  it('is switched on for the API by CERT_REVOCATION=crl', async () => {
+    const db = await createTestDatabase();
+    const config = loadConfig({ DATA_DIR: db.dataDir, DATABASE_URL: db.url, ADMIN_TOKEN, LOG_LEVEL: 'silent', CERT_REVOCATION: 'crl', CERT_REVOCATION_TIMEOUT_MS: '2000' });
+    const service = await createService({ config, logger: createLogger({ level: 'silent' }), certificates: { trust: h.trust } });
+    try {
+      const send = async (serial: string) =>
+        (await supertest(service.app).post('/api/certificates/validate').field('organizationNumber', DIGDIR).field('environment', 'test').attach('file', Buffer.from((await leaf(serial, '/ca.crl')).pem), 'a.pem')).body;
+      const revoked = await send('2002');
+      expect(revoked.verdict).toBe('rejected');
+      expect(revoked.checks.find((c: { id: string }) => c.id === 'revocation')).toMatchObject({ status: 'fail', code: 'rev.revoked.crl' });
+      const good = await send('2001');
+      expect(good.verdict).toBe('accepted');
+      expect(good.checks.find((c: { id: string }) => c.id === 'revocation')).toMatchObject({ status: 'pass', code: 'rev.good.crl' });
+      const unreachable = await (async () => {
+        const cert = await issueLeaf(h.buypassTestCa, { subject: seid2Subject(), policies: [POLICY.buypassEnterprise], crlUrl: 'http://127.0.0.1:9/none.crl' });
+        return (await supertest(service.app).post('/api/certificates/validate').field('organizationNumber', DIGDIR).field('environment', 'test').attach('file', Buffer.from(cert.pem), 'a.pem')).body;
+      })();
+      expect(unreachable.verdict).toBe('rejected');
+    } finally {
+      await service.close();
+      await db.drop();
+    }
   });
 
   it('keeps using a cached CRL that is still current when the distribution point goes down', async () => {
