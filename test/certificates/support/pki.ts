@@ -142,7 +142,7 @@ export async function issueLeaf(issuer: Issued, options: LeafOptions): Promise<I
     publicKey: options.publicKeySpki ?? keys.publicKey,
     signingKey: await signingKey(issuer.keys, hash),
     signingAlgorithm: signingAlgorithm(issuer.keys, hash),
-    serialNumber: options.serialNumber ?? Buffer.from(webcrypto.getRandomValues(new Uint8Array(9))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: options.serialNumber ?? Buffer.from(webcrypto.getRandomValues(new Uint8Array(9))).toString('hex').replace(/^./, '1'),
     notBefore: options.notBefore ?? daysFromNow(-30),
     notAfter: options.notAfter ?? daysFromNow(3 * 365),
     extensions,
