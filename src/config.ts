@@ -47,6 +47,11 @@ const EnvSchema = z.object({
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  CERT_REVOCATION: z.enum(['off', 'ocsp', 'crl']).default('off'),
+  CERT_REVOCATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  CERT_CRL_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  CERT_TRUST_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  CERT_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
 });
 
 export interface Config {
@@ -75,6 +80,19 @@ export interface Config {
   webhooks: WebhookConfig;
   /** PKCS#12 with the key that seals receipts; unset → a development seal under DATA_DIR/seal. */
   seal: { p12Path: string | undefined; p12Password: string };
+  certificates: CertificateConfig;
+}
+
+/** Certificate validation (issue 5). */
+export interface CertificateConfig {
+  /** off | ocsp | crl; when on, an unanswered check rejects the certificate (fail closed). */
+  revocation: 'off' | 'ocsp' | 'crl';
+  revocationTimeoutMs: number;
+  crlMaxBytes: number;
+  /** A trust list directory (manifest.json + PEM files); undefined = the bundled assets/trust. */
+  trustDir: string | undefined;
+  /** Requests per minute per client address on POST /api/certificates/validate; 0 = unlimited. */
+  validateRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -130,6 +148,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
+    },
+    certificates: {
+      revocation: e.CERT_REVOCATION,
+      revocationTimeoutMs: e.CERT_REVOCATION_TIMEOUT_MS,
+      crlMaxBytes: e.CERT_CRL_MAX_BYTES,
+      trustDir: e.CERT_TRUST_DIR ? path.resolve(e.CERT_TRUST_DIR) : undefined,
+      validateRateLimitPerMinute: e.CERT_VALIDATE_RATE_LIMIT,
     },
   };
 }
