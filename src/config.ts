@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SEAL_P12_PATH: z.string().optional().or(z.literal('').transform(() => undefined)),
   SEAL_P12_PASSWORD: z.string().optional(),
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
@@ -78,6 +80,8 @@ export interface Config {
     pollIntervalMs: number;
   };
   webhooks: WebhookConfig;
+  /** Registrations per hour and servicedesk logins per 15 minutes, per client address; 0 = unlimited. */
+  rateLimits: { registrationsPerHour: number; loginsPer15Minutes: number };
   /** PKCS#12 with the key that seals receipts; unset → a development seal under DATA_DIR/seal. */
   seal: { p12Path: string | undefined; p12Password: string };
   certificates: CertificateConfig;
@@ -139,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
     },
+    rateLimits: { registrationsPerHour: e.REGISTRATION_RATE_LIMIT, loginsPer15Minutes: e.LOGIN_RATE_LIMIT },
     seal: { p12Path: e.SEAL_P12_PATH ? path.resolve(e.SEAL_P12_PATH) : undefined, p12Password: e.SEAL_P12_PASSWORD ?? '' },
     webhooks: {
       urls: webhookUrls,

@@ -96,7 +96,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     // Key for CSRF tokens and servicedesk session cookies; made once, kept in the database.
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
-    const web = webRouter({ cases, clock, metrics, logger, onRegistered, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
+    const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
+    const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
+    const web = webRouter({ cases, clock, metrics, logger, onRegistered, registrationLimiter, loginLimiter, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
 
     const app = createApp({
       logger,
@@ -104,7 +106,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       trustProxy: config.trustProxy,
       routers: [
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
-        casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox }),
+        casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox, registrationLimiter }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
         auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
         deliveryRouter({ delivery, adminTokenHash: adminToken.hash, clock }),
