@@ -10,6 +10,8 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 command -v qpdf >/dev/null || need_apt+=(qpdf)
+# openssl: the certificate tests run `openssl ocsp` as a local responder and build PKCS#7/PKCS#12 files.
+command -v openssl >/dev/null || need_apt+=(openssl)
 [ -f /usr/share/color/icc/sRGB.icc ] || [ -f /usr/share/color/icc/colord/sRGB.icc ] || need_apt+=(icc-profiles-free)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ "${#need_apt[@]}" -gt 0 ]; then

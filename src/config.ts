@@ -43,11 +43,20 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  SEAL_P12_PATH: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SEAL_P12_PASSWORD: z.string().optional(),
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(0).default(10),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+$/, 'must be like https://onboarding.example.no (no path, no trailing slash)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  CERT_REVOCATION: z.enum(['off', 'ocsp', 'crl']).default('off'),
+  CERT_REVOCATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  CERT_CRL_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  CERT_TRUST_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  CERT_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   // Documents (issue 3): Chromium pool, templates and the MAC key of QR codes.
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   RENDER_POOL_SIZE: z.coerce.number().int().min(1).max(32).optional(),
@@ -100,6 +109,11 @@ export interface Config {
     pollIntervalMs: number;
   };
   webhooks: WebhookConfig;
+  /** Registrations per hour and servicedesk logins per 15 minutes, per client address; 0 = unlimited. */
+  rateLimits: { registrationsPerHour: number; loginsPer15Minutes: number };
+  /** PKCS#12 with the key that seals receipts; unset → a development seal under DATA_DIR/seal. */
+  seal: { p12Path: string | undefined; p12Password: string };
+  certificates: CertificateConfig;
   documents: {
     chromiumPath: string;
     poolSize: number;
@@ -110,6 +124,18 @@ export interface Config {
     secret: string | undefined;
     templatesDir: string;
   };
+}
+
+/** Certificate validation (issue 5). */
+export interface CertificateConfig {
+  /** off | ocsp | crl; when on, an unanswered check rejects the certificate (fail closed). */
+  revocation: 'off' | 'ocsp' | 'crl';
+  revocationTimeoutMs: number;
+  crlMaxBytes: number;
+  /** A trust list directory (manifest.json + PEM files); undefined = the bundled assets/trust. */
+  trustDir: string | undefined;
+  /** Requests per minute per client address on POST /api/certificates/validate; 0 = unlimited. */
+  validateRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +182,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
     },
+    rateLimits: { registrationsPerHour: e.REGISTRATION_RATE_LIMIT, loginsPer15Minutes: e.LOGIN_RATE_LIMIT },
+    seal: { p12Path: e.SEAL_P12_PATH ? path.resolve(e.SEAL_P12_PATH) : undefined, p12Password: e.SEAL_P12_PASSWORD ?? '' },
     webhooks: {
       urls: webhookUrls,
       secret: e.WEBHOOK_SECRET ?? '',
@@ -164,6 +192,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
       maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
       pollIntervalMs: e.DELIVERY_POLL_MS,
+    },
+    certificates: {
+      revocation: e.CERT_REVOCATION,
+      revocationTimeoutMs: e.CERT_REVOCATION_TIMEOUT_MS,
+      crlMaxBytes: e.CERT_CRL_MAX_BYTES,
+      trustDir: e.CERT_TRUST_DIR ? path.resolve(e.CERT_TRUST_DIR) : undefined,
+      validateRateLimitPerMinute: e.CERT_VALIDATE_RATE_LIMIT,
     },
     documents: {
       chromiumPath: e.CHROMIUM_PATH,

@@ -9,6 +9,13 @@ import { deliveryRouter } from './http/delivery-router.js';
 import { createDelivery, type Delivery } from './delivery/index.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './delivery/webhooks.js';
 import { casesRouter } from './http/cases-router.js';
+import { certificatesRouter } from './http/certificates-router.js';
+import { createRateLimiter } from './http/rate-limit.js';
+import type { CertificateValidator } from './certificates/engine.js';
+import type { RevocationChecker } from './certificates/revocation/types.js';
+import { createConfiguredValidator } from './certificates/setup.js';
+import type { TrustStore } from './certificates/trust-store.js';
+import { createCertificateRepository, type CertificateRepository } from './storage/certificate-repository.js';
 import { documentsRouter } from './http/documents-router.js';
 import { createDocuments, type Documents } from './documents/documents.js';
 import { loadDocumentSecret, parseDocumentSecret } from './documents/document-secret.js';
@@ -32,6 +39,8 @@ export interface Service {
   blobs: BlobStore;
   delivery: Delivery;
   webhooks: WebhookDispatcher;
+  certificates: CertificateRepository;
+  certificateValidator: CertificateValidator;
   /** Prefilled PDFs (issue 3). Chromium starts on the first render, not here. */
   documents: Documents;
   /** HMAC key of document QR codes/references; the returns capability verifies scans with it. */
@@ -49,6 +58,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Start background workers (the outbox sender). main.ts does; tests start them when they need them. */
   startWorkers?: boolean;
+  /** Replaces the bundled trust list or the configured revocation checker (tests). */
+  certificates?: { trust?: TrustStore; revocation?: RevocationChecker };
 }
 
 /** package.json sits one level up from src/ and two from dist/src/. */
@@ -82,6 +93,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const swept = await blobs.sweepTemporaryFiles();
     if (swept > 0) logger.warn({ swept }, 'removed partial uploads left by an earlier crash');
     const adminToken = await setUpAdminToken(settings, config.adminToken, clock());
+    const certificates = createCertificateRepository(database.db);
+    const certificateValidator = createConfiguredValidator(config.certificates, { clock, ...options.certificates });
+    const validateRateLimiter = createRateLimiter({ limit: config.certificates.validateRateLimitPerMinute, windowMs: 60_000 });
     const documentKey = await loadDocumentSecret(
       settings,
       config.documents.secret === undefined ? undefined : parseDocumentSecret(config.documents.secret),
@@ -111,7 +125,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
     // Key for CSRF tokens and servicedesk session cookies; made once, kept in the database.
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
-    const web = webRouter({ cases, clock, metrics, logger, onRegistered, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
+    const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
+    const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
+    const web = webRouter({ cases, clock, metrics, logger, onRegistered, registrationLimiter, loginLimiter, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
 
     const app = createApp({
       logger,
@@ -119,10 +135,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       trustProxy: config.trustProxy,
       routers: [
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
-        casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox }),
+        casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox, registrationLimiter }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
         auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
         deliveryRouter({ delivery, adminTokenHash: adminToken.hash, clock }),
+        certificatesRouter({ cases, certificates, validator: certificateValidator, clock, adminTokenHash: adminToken.hash, validateRateLimiter, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) }),
         documentsRouter({ cases, documents }),
         web.router,
       ],
@@ -142,6 +159,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       blobs,
       delivery,
       webhooks,
+      certificates,
+      certificateValidator,
       documents,
       documentKey,
       logger,

@@ -24,7 +24,7 @@ export interface Delivery {
   /** Queue a signed return (DPV terms or KS set) inside the transaction that received or approved it. */
   enqueueReturn(trx: Kysely<Database>, input: { caseId: string; step: 'dpv-terms' | 'ks-agreement'; uploadId: string; uploadSha256: string; registration: Registration; at: string }): Promise<void>;
   /** Queue the accepted certificate, zipped, to servicedesk. */
-  enqueueCertificate(trx: Kysely<Database>, input: { caseId: string; submissionId: string; certificateSha256: string; fingerprint: string; registration: Registration; at: string }): Promise<void>;
+  enqueueCertificate(trx: Kysely<Database>, input: { caseId: string; submissionId: string; sha256: string; registration: Registration; at: string }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,10 +47,16 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
 
   async function resolveAttachment(caseId: string, source: AttachmentSource): Promise<Buffer> {
     if ('blob' in source) return buffer(deps.blobs.read(source.blob));
-    if ('zipOfBlob' in source) {
-      const bytes = await buffer(deps.blobs.read(source.zipOfBlob.sha256));
+    if ('zipOfCertificate' in source) {
+      const row = await deps.db
+        .selectFrom('certificate_submissions')
+        .select('certificate_pem')
+        .where('id', '=', source.zipOfCertificate.submissionId)
+        .executeTakeFirst();
+      if (!row) throw new Error(`certificate submission ${source.zipOfCertificate.submissionId} not found`);
+      const der = Buffer.from(row.certificate_pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
       // Fixed mtime: the same certificate always zips to the same bytes.
-      return Buffer.from(zipSync({ [source.zipOfBlob.entryName]: [new Uint8Array(bytes), { mtime: new Date('2020-01-01T00:00:00Z') }] }));
+      return Buffer.from(zipSync({ [source.zipOfCertificate.entryName]: [new Uint8Array(der), { mtime: new Date('2020-01-01T00:00:00Z') }] }));
     }
     if (!deps.renderDocument) throw new Error(`document rendering is not available for ${source.document.templateId}`);
     return deps.renderDocument(caseId, source.document.templateId, source.document.locale);
@@ -108,7 +114,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         eventKey: `${input.caseId}:certificate:${input.submissionId}`,
         caseId: input.caseId,
         kind: 'certificate',
-        message: certificateMessage(input.registration, input.caseId, input.certificateSha256, input.fingerprint, recipients),
+        message: certificateMessage(input.registration, input.caseId, input.submissionId, input.sha256, recipients),
         at: input.at,
       });
     },

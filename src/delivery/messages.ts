@@ -75,7 +75,7 @@ export function ksAgreementMessage(r: Registration, caseId: string, uploadSha256
   };
 }
 
-export function certificateMessage(r: Registration, caseId: string, certificateSha256: string, fingerprint: string, to: Recipients): OutboxMessage {
+export function certificateMessage(r: Registration, caseId: string, submissionId: string, fingerprint: string, to: Recipients): OutboxMessage {
   return {
     to: [to.servicedesk],
     cc: [],
@@ -91,7 +91,7 @@ export function certificateMessage(r: Registration, caseId: string, certificateS
       {
         fileName: `virksomhetssertifikat-${r.organizationNumber}.zip`,
         contentType: 'application/zip',
-        source: { zipOfBlob: { sha256: certificateSha256, entryName: `${r.organizationNumber}.cer` } },
+        source: { zipOfCertificate: { submissionId, entryName: `${r.organizationNumber}.cer` } },
       },
     ],
   };

@@ -16,7 +16,7 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export type AttachmentSource =
   | { blob: string }
   | { document: { templateId: string; locale: 'nb' | 'nn' | 'en' } }
-  | { zipOfBlob: { sha256: string; entryName: string } };
+  | { zipOfCertificate: { submissionId: string; entryName: string } };
 
 export interface OutboxMessage {
   to: string[];

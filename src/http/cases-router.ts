@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { loadCaseForToken } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
 import { registerCase, type RegisterCaseDeps } from '../cases/register-case.js';
@@ -14,6 +14,8 @@ export interface CasesRouterDeps extends RegisterCaseDeps {
   clock: () => Date;
   metrics: Metrics;
   outbox: OutboxRepository;
+  /** Limits registrations per client address (shared with the web form). */
+  registrationLimiter?: RequestHandler;
 }
 
 /** The agency's side: register a case, then read it with its access token. */
@@ -21,7 +23,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
   const router = Router();
   const json = express.json({ limit: '100kb', strict: true, type: () => true });
 
-  router.post('/api/cases', requireJson, json, async (req, res) => {
+  const limit: RequestHandler = deps.registrationLimiter ?? ((_req, _res, next) => next());
+  router.post('/api/cases', limit, requireJson, json, async (req, res) => {
     const result = await registerCase(deps, req.body);
     deps.metrics.casesRegistered.inc({ environment: result.case.environment });
     res

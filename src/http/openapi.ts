@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AdminCaseListQuery, CloseCaseBody, DpoVerificationBody, RegistrationSchema, StepUpdateBody } from './contracts.js';
+import { certificatePaths, certificateSchemas } from './certificates-openapi.js';
 
 /**
  * /openapi.json, generated from the zod schemas that validate requests. Schemas
@@ -105,6 +106,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           },
         },
       },
+      ...certificatePaths(problem),
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': { get: { summary: 'Readiness (database reachable)', responses: { '200': { description: 'Ready' }, '503': problem } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in text format' } } } },
@@ -119,6 +121,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         StepUpdate: schemaOf(StepUpdateBody),
         DpoVerification: schemaOf(DpoVerificationBody),
         CloseCase: schemaOf(CloseCaseBody),
+        ...certificateSchemas(schemaOf),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'code'],

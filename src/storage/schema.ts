@@ -92,9 +92,32 @@ export interface WebhookCursorsTable {
   last_error: string | null;
 }
 
+export interface CertificateSubmissionsTable {
+  id: string;
+  case_id: string;
+  submitted_at: string;
+  actor: string;
+  verdict: string;
+  purpose: string;
+  /** The moment the certificate was validated for. */
+  validated_at: string;
+  /** Lower-case hex SHA-256 of the DER certificate. */
+  sha256: string;
+  subject: string;
+  organization_number: string | null;
+  environment: string | null;
+  not_after: string;
+  /** JSON: the certificate summary shown in the API. */
+  summary: string;
+  /** JSON: the checks (id, status, code, params); messages are rendered on read. */
+  checks: string;
+  certificate_pem: string;
+}
+
 export interface Database {
   webhook_cursors: WebhookCursorsTable;
   outbox_messages: OutboxMessagesTable;
+  certificate_submissions: CertificateSubmissionsTable;
   issued_documents: IssuedDocumentsTable;
   cases: CasesTable;
   case_services: CaseServicesTable;

@@ -17,6 +17,8 @@ export interface AdminPagesDeps extends WebDeps {
   cases: CaseRepository;
   clock: () => Date;
   adminTokenHash: string;
+  /** Limits login attempts per client address. */
+  loginLimiter?: RequestHandler;
   /** Extra sections on the servicedesk case page, contributed by other capabilities. */
   caseSections?: ((record: CaseRecord, req: Request) => Promise<Record<string, unknown>>)[];
 }
@@ -57,7 +59,8 @@ export function adminPages(deps: AdminPagesDeps): Router {
     renderPage(deps, req, res, 'admin-login', 'admin.login.title');
   });
 
-  router.post('/admin/login', form, (req, res) => {
+  const limitLogins: RequestHandler = deps.loginLimiter ?? ((_req, _res, next) => next());
+  router.post('/admin/login', limitLogins, form, (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(deps, req, body._csrf);
     const token = typeof body.token === 'string' ? body.token.trim() : '';

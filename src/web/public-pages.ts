@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { loadCaseForToken } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
 import { ValidationFailedError } from '../cases/errors.js';
@@ -18,6 +18,7 @@ export interface PublicPagesDeps extends WebDeps, RegisterCaseDeps {
   metrics: Metrics;
   /** Base URL for the secret case link, e.g. https://onboarding.example.no; else taken from the request. */
   publicUrl: string | undefined;
+  registrationLimiter?: RequestHandler;
 }
 
 /** The per-case cookie that replaces the secret link once it has been opened. */
@@ -59,7 +60,8 @@ export function publicPages(deps: PublicPagesDeps): Router {
     renderPage(deps, req, res, 'register', 'form.title', { ...formOptions, values: { sector: 'state', environment: 'test', services: [] } }),
   );
 
-  router.post('/register', form, async (req: Request, res: Response) => {
+  const limit: RequestHandler = deps.registrationLimiter ?? ((_req, _res, next) => next());
+  router.post('/register', limit, form, async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(deps, req, body._csrf);
     const locale = pageLocale(req);
@@ -70,7 +72,7 @@ export function publicPages(deps: PublicPagesDeps): Router {
       renderPage(deps, req, res, 'created', 'created.title', { caseLink: `${base}/c/${created.id}/${created.accessToken}` }, 201);
     } catch (error) {
       if (error instanceof ValidationFailedError) {
-        const { fieldErrors, errorList } = formErrors(error.fieldErrors, locale);
+        const { fieldErrors, errorList } = formErrors(error.fieldErrors, locale, (key) => translate(deps.catalog, locale, key));
         return renderPage(deps, req, res, 'register', 'form.title', { ...formOptions, values: formValues(body), fieldErrors, errorList, titlePrefix: true }, 400);
       }
       if (error instanceof AppError && error.code === 'case-exists') {

@@ -98,7 +98,17 @@ export interface FormErrors {
   errorList: { field: string; message: string }[];
 }
 
-export function formErrors(errors: FieldError[], locale: Locale): FormErrors {
+/** The label a person sees for a field, so the error summary says which field is wrong. */
+export function fieldLabel(field: string, t: (key: string) => string): string {
+  const contact = /^(technicalContact|archiveContact|notificationContact)\.(name|email|mobile)$/.exec(field);
+  if (contact) return `${t(`form.${contact[1]}`)} – ${t(`form.contact.${contact[2]}`)}`;
+  if (field === 'services') return t('form.services.legend');
+  if (field === 'invoice') return t('form.invoice');
+  if (field === 'environment' || field === 'sector') return t(`form.${field}`);
+  return t(`form.${field}`);
+}
+
+export function formErrors(errors: FieldError[], locale: Locale, t?: (key: string) => string): FormErrors {
   const fieldErrors: Record<string, string> = {};
   for (const error of errors) {
     const field = fieldOf(error.path);
@@ -110,6 +120,6 @@ export function formErrors(errors: FieldError[], locale: Locale): FormErrors {
   };
   const errorList = Object.entries(fieldErrors)
     .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([field, message]) => ({ field, message }));
+    .map(([field, message]) => ({ field, message: t ? `${fieldLabel(field, t)}: ${message}` : message }));
   return { fieldErrors, errorList };
 }

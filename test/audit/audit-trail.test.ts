@@ -120,3 +120,23 @@ describe('hash-chained audit trail', () => {
     await sql`pragma foreign_keys = on`.execute(service.database.db).catch(() => undefined);
   });
 });
+
+describe('efm-onboarding audit verify', () => {
+  it('exits 0 on intact trails and 1 after tampering, naming the case and the entry', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const target = await caseWithHistory();
+    const env = { DATA_DIR: service.testDatabase.dataDir, DATABASE_URL: service.testDatabase.url ?? '' };
+    let out = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), env, cwd: process.cwd() };
+    expect(await runCli(['audit', 'verify', '--case', target.id], io)).toBe(0);
+    expect(out).toContain(`✓ ${target.id}`);
+    await sql`update case_events set actor = 'agency' where case_id = ${target.id} and seq = 2`.execute(service.database.db);
+    out = '';
+    expect(await runCli(['audit', 'verify'], io)).toBe(1);
+    expect(out).toContain(`✗ ${target.id}`);
+    expect(out).toContain('entry 2 was changed after it was written');
+    out = '';
+    expect(await runCli(['audit', 'verify', '--json', '--case', target.id], io)).toBe(1);
+    expect(JSON.parse(out).results[0].problems).toContainEqual({ kind: 'edited', seq: 2 });
+  });
+});

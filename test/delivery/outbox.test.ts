@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -139,19 +140,30 @@ describe('outbox over real SMTP', () => {
     expect(again.status).toBe(409);
   });
 
-  it('zips the accepted certificate as a .cer for servicedesk', async () => {
+  it('zips the accepted certificate as a .cer for servicedesk, queued in the transaction that accepts it', async () => {
     const body = validRegistration({ organizationNumber: ORGS[orgIndex++] });
     const created = await request(service.app).post('/api/cases').send(body);
     const registration = (parseRegistration(body) as { ok: true; value: Registration }).value;
-    const der = Buffer.from('3082010a0282010100', 'hex');
-    const blob = await service.blobs.putBuffer(der);
-    await service.database.db.transaction().execute((trx) =>
-      service.delivery.enqueueCertificate(trx, { caseId: created.body.id, submissionId: 's1', certificateSha256: blob.sha256, fingerprint: blob.sha256, registration, at: new Date().toISOString() }),
-    );
+    const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem', 'utf8');
+    const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const sha256 = createHash('sha256').update(der).digest('hex');
+    const at = new Date().toISOString();
+    await service.certificates.record({
+      caseId: created.body.id,
+      at,
+      actor: 'agency',
+      completeStep: true,
+      submissions: [{ id: 's-1', verdict: 'accepted', purpose: 'authentication', validatedAt: at, sha256, certificate: { subject: 'CN=test', organizationNumber: registration.organizationNumber, environment: 'test', notAfter: '2028-01-01T00:00:00.000Z', issuingCa: 'Commfides Legal Person - G3 - TEST' } as never, checks: [], pem }],
+      onAccepted: (trx, accepted) => service.delivery.enqueueCertificate(trx, { caseId: created.body.id, submissionId: accepted.id, sha256: accepted.sha256, registration, at }),
+    });
     await drain();
     const mail = smtp.received.find((m) => m.raw.replace(/=\r?\n/g, '').includes(created.body.id))!;
+    expect(header(mail.raw, 'To')).toBe('servicedesk@digdir.no');
     const zip = attachment(mail.raw, `virksomhetssertifikat-${registration.organizationNumber}.zip`)!;
     expect(unzipSync(new Uint8Array(zip))[`${registration.organizationNumber}.cer`]).toEqual(new Uint8Array(der));
+    const audit = await request(service.app).get(`/api/cases/${created.body.id}/audit`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect(audit.body.verified).toBe(true);
+    expect(audit.body.entries.find((e: { type: string }) => e.type === 'certificate.accepted').artefactSha256).toBe(sha256);
   });
 });
 

@@ -18,6 +18,9 @@ export async function startTestService(options: { env?: Record<string, string>; 
     DATABASE_URL: testDatabase.url,
     ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
+    // Tests send hundreds of requests from one address; rate-limits.test.ts turns limits on.
+    REGISTRATION_RATE_LIMIT: '0',
+    LOGIN_RATE_LIMIT: '0',
     ...options.env,
   });
   const service = await createService({ config, logger: createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { migration001 } from './001-cases.js';
 import { migration002 } from './002-documents.js';
 import { migration005 } from './005-outbox.js';
+import { migration003 } from './003-certificates.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -13,5 +14,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '001-cases': migration001(dialect),
     '002-documents': migration002,
     '005-outbox': migration005,
+    '003-certificates': migration003,
   };
 }

@@ -1,0 +1,129 @@
+import type { Kysely } from 'kysely';
+import type { Check, CertificateSummary, Purpose, Verdict } from '../certificates/types.js';
+import { appendCaseEvent } from '../audit/event-log.js';
+import type { Database } from './schema.js';
+
+export interface CertificateSubmission {
+  id: string;
+  caseId: string;
+  submittedAt: string;
+  actor: string;
+  verdict: Verdict;
+  purpose: Purpose;
+  validatedAt: string;
+  sha256: string;
+  certificate: CertificateSummary;
+  checks: Check[];
+  /** The public certificate, PEM. */
+  pem: string;
+}
+
+export type NewCertificateSubmission = Omit<CertificateSubmission, 'caseId' | 'submittedAt' | 'actor'>;
+
+/** The case was closed between reading it and recording the submission. */
+export class CaseNotOpenError extends Error {
+  constructor() {
+    super('case is not open');
+  }
+}
+
+export interface CertificateRepository {
+  /**
+   * Records submissions on an open case in one transaction: the rows, one case
+   * event each (certificate.accepted / certificate.rejected), and, when
+   * `completeStep` and one was accepted, the checklist step "certificate".
+   * Throws CaseNotOpenError (and records nothing) when the case is not open.
+   */
+  record(input: {
+    caseId: string;
+    at: string;
+    actor: string;
+    submissions: NewCertificateSubmission[];
+    completeStep: boolean;
+    /** Runs in the same transaction when a certificate was accepted (e.g. queue it to servicedesk). */
+    onAccepted?: (trx: Kysely<Database>, accepted: NewCertificateSubmission) => Promise<void>;
+  }): Promise<void>;
+  listForCase(caseId: string): Promise<CertificateSubmission[]>;
+}
+
+type Row = Database['certificate_submissions'];
+
+function toSubmission(row: Row): CertificateSubmission {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    submittedAt: row.submitted_at,
+    actor: row.actor,
+    verdict: row.verdict as Verdict,
+    purpose: row.purpose as Purpose,
+    validatedAt: row.validated_at,
+    sha256: row.sha256,
+    certificate: JSON.parse(row.summary) as CertificateSummary,
+    checks: JSON.parse(row.checks) as Check[],
+    pem: row.certificate_pem,
+  };
+}
+
+export function createCertificateRepository(db: Kysely<Database>): CertificateRepository {
+  return {
+    async record({ caseId, at, actor, submissions, completeStep, onAccepted }) {
+      await db.transaction().execute(async (trx) => {
+        // Touching the case only while it is open makes "closed meanwhile" atomic in both databases.
+        const touched = await trx.updateTable('cases').set({ updated_at: at }).where('id', '=', caseId).where('status', '=', 'open').executeTakeFirst();
+        if (Number(touched.numUpdatedRows) !== 1) throw new CaseNotOpenError();
+        for (const s of submissions) {
+          await trx
+            .insertInto('certificate_submissions')
+            .values({
+              id: s.id,
+              case_id: caseId,
+              submitted_at: at,
+              actor,
+              verdict: s.verdict,
+              purpose: s.purpose,
+              validated_at: s.validatedAt,
+              sha256: s.sha256,
+              subject: s.certificate.subject,
+              organization_number: s.certificate.organizationNumber,
+              environment: s.certificate.environment,
+              not_after: s.certificate.notAfter,
+              summary: JSON.stringify(s.certificate),
+              checks: JSON.stringify(s.checks),
+              certificate_pem: s.pem,
+            })
+            .execute();
+          await appendCaseEvent(trx, {
+            caseId,
+            type: s.verdict === 'accepted' ? 'certificate.accepted' : 'certificate.rejected',
+            actor,
+            at,
+            artefactSha256: s.sha256,
+            data: {
+              submissionId: s.id,
+              subject: s.certificate.subject,
+              issuingCa: s.certificate.issuingCa,
+              notAfter: s.certificate.notAfter,
+              failedChecks: s.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+            },
+          });
+        }
+        const accepted = submissions.find((s) => s.verdict === 'accepted');
+        if (completeStep && accepted) {
+          const note = `certificate ${accepted.sha256}`;
+          await trx
+            .insertInto('step_completions')
+            .values({ case_id: caseId, step_id: 'certificate', completed_at: at, actor, note })
+            .onConflict((oc) => oc.columns(['case_id', 'step_id']).doUpdateSet({ completed_at: at, actor, note }))
+            .execute();
+          await appendCaseEvent(trx, { caseId, type: 'step.completed', actor: 'system', at, data: { step: 'certificate' }, artefactSha256: accepted.sha256 });
+          await onAccepted?.(trx, accepted);
+        }
+      });
+    },
+
+    async listForCase(caseId) {
+      const rows = await db.selectFrom('certificate_submissions').selectAll().where('case_id', '=', caseId).orderBy('submitted_at').orderBy('id').execute();
+      return rows.map(toSubmission);
+    },
+  };
+}
