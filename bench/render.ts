@@ -9,7 +9,7 @@
  * stamping and PDF/A finishing, issued-document record, blob store).
  *
  * Memory: peak PSS of this process plus all its descendants (Chromium's process
- * tree), sampled every 100 ms. PSS splits shared pages fairly; summed RSS would
+ * tree), sampled every 250 ms. PSS splits shared pages fairly; summed RSS would
  * count Chromium's shared memory once per process.
  *
  * Run alone: the machine has 2 cores and the numbers move with other load.
@@ -88,7 +88,7 @@ function memorySampler() {
     if (total > peakKb) peakKb = total;
   };
   sample();
-  const timer = setInterval(sample, 100);
+  const timer = setInterval(sample, 250);
   return {
     stop(): number {
       clearInterval(timer);

@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 import {
   beginMarkedContent,
   endMarkedContent,
+  fill,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  setFillingRgbColor,
   PDFArray,
   PDFDict,
   PDFDocument,
@@ -77,9 +82,20 @@ export const STAMP = {
  * encode() without a stream when it sees one. Hide encode so the fork takes the
  * stream path, which still calls the real encode internally.
  */
+type FontkitFont = { createSubset: () => Record<string, unknown> };
+/**
+ * Parsed fonts, reused across documents: parsing DejaVu Sans and warming its glyph
+ * and layout caches costs more than the rest of the stamping. pdf-lib only reads
+ * the font object and makes a fresh subset per document, so sharing it is safe.
+ */
+const parsedFonts = new WeakMap<Uint8Array, FontkitFont>();
+
 const forkCompatibleFontkit = {
   create(data: Uint8Array, postscriptName?: string) {
-    const font = fontkit.create(data as Buffer, postscriptName) as unknown as { createSubset: () => Record<string, unknown> };
+    const cached = postscriptName === undefined ? parsedFonts.get(data) : undefined;
+    if (cached) return cached;
+    const font = fontkit.create(data as Buffer, postscriptName) as unknown as FontkitFont;
+    if (postscriptName === undefined) parsedFonts.set(data, font);
     const createSubset = font.createSubset.bind(font);
     font.createSubset = () => {
       const subset = createSubset();
@@ -99,12 +115,12 @@ export function registerFontkit(doc: PDFDocument): void {
   doc.registerFontkit(forkCompatibleFontkit as never);
 }
 
-/** An SVG path of the dark modules, one rectangle per horizontal run, in module units. */
-export function qrPath(text: string): { path: string; modules: number } {
+/** The dark modules of a QR code as horizontal runs, in module units (row 0 at the top). */
+export function qrRuns(text: string): { runs: { x: number; y: number; width: number }[]; modules: number } {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const size = qr.modules.size;
   const data = qr.modules.data;
-  let path = '';
+  const runs: { x: number; y: number; width: number }[] = [];
   for (let row = 0; row < size; row++) {
     let col = 0;
     while (col < size) {
@@ -114,10 +130,10 @@ export function qrPath(text: string): { path: string; modules: number } {
       }
       const start = col;
       while (col < size && data[row * size + col]) col++;
-      path += `M${start} ${row}h${col - start}v1h${start - col}z`;
+      runs.push({ x: start, y: row, width: col - start });
     }
   }
-  return { path, modules: size };
+  return { runs, modules: size };
 }
 
 function escapeXml(value: string): string {
@@ -262,7 +278,7 @@ export function renumberStructureIds(doc: PDFDocument): number {
 
 function drawStamp(page: PDFPage, font: PDFFont, payload: string, label: string, caseLine: string): void {
   const { width } = page.getSize();
-  const { path, modules } = qrPath(payload);
+  const { runs, modules } = qrRuns(payload);
   const scale = STAMP.qrSize / modules;
   const qrX = width - STAMP.right - STAMP.qrSize;
   const qrY = STAMP.bottom;
@@ -276,8 +292,12 @@ function drawStamp(page: PDFPage, font: PDFFont, payload: string, label: string,
     color: rgb(1, 1, 1),
     borderWidth: 0,
   });
-  // drawSvgPath strokes by default, which smears the modules together: fill only.
-  page.drawSvgPath(path, { x: qrX, y: qrY + STAMP.qrSize, scale, color: rgb(0, 0, 0), borderWidth: 0 });
+  // One filled rectangle per horizontal run of dark modules, as raw operators:
+  // the same picture as drawSvgPath (which must be told to fill, not stroke) without parsing a path.
+  const ops = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+  for (const run of runs) ops.push(rectangle(qrX + run.x * scale, qrY + STAMP.qrSize - (run.y + 1) * scale, run.width * scale, scale));
+  ops.push(fill(), popGraphicsState());
+  page.pushOperators(...ops);
   page.drawText(label, { x: STAMP.left, y: STAMP.bottom + 9, size: STAMP.textSize, font, color: rgb(0, 0, 0) });
   page.drawText(caseLine, { x: STAMP.left, y: STAMP.bottom, size: STAMP.textSize - 1.5, font, color: rgb(0.25, 0.25, 0.25) });
   page.pushOperators(endMarkedContent());
