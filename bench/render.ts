@@ -1,7 +1,7 @@
 /**
  * npm run bench:render — how fast prefilled PDFs are made, and at what memory.
  *
- * Modes, each for the 2-page DPV terms (nb) at concurrency 1, 2 and 4:
+ * Modes, each for the 2-page DPV terms (nb) of 8 different cases in turn, at concurrency 1, 2 and 4:
  *   launch/doc  a new Chromium for every document (the baseline the pool replaces)
  *   pool        the service's long-lived browser and reused pages, cache bypassed
  *   cache       repeat downloads served from the content-addressed cache
@@ -119,6 +119,16 @@ async function measure(mode: string, concurrency: number, docs: number, once: ()
   return { mode, concurrency, docs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: docs / wall, peakMb };
 }
 
+/** A valid organisation number (MOD11, weights 3 2 7 6 5 4 3 2) from an 8-digit base, skipping bases with no valid check digit. */
+function organizationNumber(base: number): string {
+  for (let b = base; ; b++) {
+    const digits = String(b).padStart(8, '0').split('').map(Number);
+    const sum = digits.reduce((acc, d, i) => acc + d * [3, 2, 7, 6, 5, 4, 3, 2][i]!, 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return `${digits.join('')}${check}`;
+  }
+}
+
 function fmt(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
@@ -136,24 +146,31 @@ async function main(): Promise<void> {
   const service = await createService({ config, logger });
   const rows: Row[] = [];
   try {
-    const parsed = parseRegistration({
-      organizationNumber: '991825827',
-      names: { nb: 'Digitaliseringsdirektoratet', nn: 'Digitaliseringsdirektoratet', en: 'Norwegian Digitalisation Agency', acronym: 'DIGDIR' },
-      sector: 'state',
-      environment: 'test',
-      services: ['DPO', 'DPV', 'DPF'],
-      technicalContact: { name: 'Kari Nordmann', email: 'kari@digdir.no', mobile: '+4791234567' },
-      archiveContact: { name: 'Ola Nordmann', email: 'ola@digdir.no', mobile: '41234567' },
-      notificationContact: { name: 'Varsling Digdir', email: 'varsling@digdir.no', mobile: '91234568' },
-      invoice: { reference: 'EFM-2026', email: 'faktura@digdir.no' },
-      caseArchiveSystem: { product: 'Public 360' },
-      dpvIpAddresses: ['192.0.2.10'],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const now = new Date().toISOString();
-    const id = '3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
-    await service.cases.create({ id, registration: parsed.value, tokenHash: '0'.repeat(64), createdAt: now, updatedAt: now }, 'bench');
-    const record = (await service.cases.findById(id)) as CaseRecord;
+    // Several cases, used in turn: concurrent requests for one and the same document
+    // would be coalesced into a single render (or a single cache read) and flatter the pool.
+    const records: CaseRecord[] = [];
+    for (let i = 0; i < 8; i++) {
+      const parsed = parseRegistration({
+        organizationNumber: organizationNumber(91_000_000 + i * 7919),
+        names: { nb: `Digitaliseringsdirektoratet ${i}`, nn: `Digitaliseringsdirektoratet ${i}`, en: `Norwegian Digitalisation Agency ${i}`, acronym: 'DIGDIR' },
+        sector: 'state',
+        environment: 'test',
+        services: ['DPO', 'DPV', 'DPF'],
+        technicalContact: { name: 'Kari Nordmann', email: 'kari@digdir.no', mobile: '+4791234567' },
+        archiveContact: { name: 'Ola Nordmann', email: 'ola@digdir.no', mobile: '41234567' },
+        notificationContact: { name: 'Varsling Digdir', email: 'varsling@digdir.no', mobile: '91234568' },
+        invoice: { reference: 'EFM-2026', email: 'faktura@digdir.no' },
+        caseArchiveSystem: { product: 'Public 360' },
+        dpvIpAddresses: ['192.0.2.10'],
+      });
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+      const now = new Date().toISOString();
+      const id = `3f2a9c1e-5b7d-4e8f-9a0b-1c2d3e4f5a6${i}`;
+      await service.cases.create({ id, registration: parsed.value, tokenHash: '0'.repeat(64), createdAt: now, updatedAt: now }, 'bench');
+      records.push((await service.cases.findById(id)) as CaseRecord);
+    }
+    let turn = 0;
+    const nextRecord = () => records[turn++ % records.length]!;
 
     process.stdout.write(`efm-onboarding render benchmark: ${TEMPLATE} (nb), pool size ${config.documents.poolSize}, ${os.availableParallelism()} cores, Node ${process.version}\n`);
 
@@ -172,7 +189,7 @@ async function main(): Promise<void> {
             chromium: { ...config.documents, executablePath: config.documents.chromiumPath, poolSize: 1, queueLimit: 0 },
           });
           try {
-            await documents.render(record, TEMPLATE, 'nb', { cache: false });
+            await documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false });
           } finally {
             await documents.close();
           }
@@ -182,15 +199,17 @@ async function main(): Promise<void> {
     }
 
     // Warm the pool (browser launch, first pages) before timing it.
-    await Promise.all(Array.from({ length: config.documents.poolSize }, () => service.documents.render(record, TEMPLATE, 'nb', { cache: false })));
+    // (and every case issued once, so the cache phase has something to serve).
+    for (const r of records) await service.documents.render(r, TEMPLATE, 'nb');
+    await Promise.all(Array.from({ length: config.documents.poolSize }, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
     for (const [i, c] of CONCURRENCY.entries()) {
-      rows.push(await measure('pool', c, COUNTS.pool[i]!, () => service.documents.render(record, TEMPLATE, 'nb', { cache: false })));
+      rows.push(await measure('pool', c, COUNTS.pool[i]!, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
       process.stdout.write('.');
     }
     for (const [i, c] of CONCURRENCY.entries()) {
       rows.push(
         await measure('cache', c, COUNTS.cache[i]!, async () => {
-          const rendered = await service.documents.render(record, TEMPLATE, 'nb');
+          const rendered = await service.documents.render(nextRecord(), TEMPLATE, 'nb');
           if (!rendered.fromCache) throw new Error('expected a cache hit');
         }),
       );
