@@ -174,7 +174,26 @@ async function main(): Promise<void> {
 
     process.stdout.write(`efm-onboarding render benchmark: ${TEMPLATE} (nb), pool size ${config.documents.poolSize}, ${os.availableParallelism()} cores, Node ${process.version}\n`);
 
+    // Warm the pool (browser launch, first pages) before timing it.
+    // (and every case issued once, so the cache phase has something to serve).
+    for (const r of records) await service.documents.render(r, TEMPLATE, 'nb');
+    await Promise.all(Array.from({ length: config.documents.poolSize }, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
+    for (const [i, c] of CONCURRENCY.entries()) {
+      rows.push(await measure('pool', c, COUNTS.pool[i]!, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
+      process.stdout.write('.');
+    }
+    for (const [i, c] of CONCURRENCY.entries()) {
+      rows.push(
+        await measure('cache', c, COUNTS.cache[i]!, async () => {
+          const rendered = await service.documents.render(nextRecord(), TEMPLATE, 'nb');
+          if (!rendered.fromCache) throw new Error('expected a cache hit');
+        }),
+      );
+      process.stdout.write('.');
+    }
+
     // Launch per document: a fresh documents capability (and so a fresh Chromium) per render.
+    // Last, so the browsers it starts and the memory it churns do not colour the service's numbers.
     for (const [i, c] of CONCURRENCY.entries()) {
       rows.push(
         await measure('launch/doc', c, COUNTS.launch[i]!, async () => {
@@ -198,24 +217,6 @@ async function main(): Promise<void> {
       process.stdout.write('.');
     }
 
-    // Warm the pool (browser launch, first pages) before timing it.
-    // (and every case issued once, so the cache phase has something to serve).
-    for (const r of records) await service.documents.render(r, TEMPLATE, 'nb');
-    await Promise.all(Array.from({ length: config.documents.poolSize }, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
-    for (const [i, c] of CONCURRENCY.entries()) {
-      rows.push(await measure('pool', c, COUNTS.pool[i]!, () => service.documents.render(nextRecord(), TEMPLATE, 'nb', { cache: false })));
-      process.stdout.write('.');
-    }
-    for (const [i, c] of CONCURRENCY.entries()) {
-      rows.push(
-        await measure('cache', c, COUNTS.cache[i]!, async () => {
-          const rendered = await service.documents.render(nextRecord(), TEMPLATE, 'nb');
-          if (!rendered.fromCache) throw new Error('expected a cache hit');
-        }),
-      );
-      process.stdout.write('.');
-    }
-
     // The price of tagging (structure tree for screen readers), Chromium alone.
     const pool = new ChromiumPool({ executablePath: config.documents.chromiumPath, poolSize: 1, queueLimit: 4, timeoutMs: 30_000, recycleAfter: 0, fontDir: path.join(assetsDir(), 'fonts'), logger });
     const html = `<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><style>html{font-family:'DejaVu Sans'}</style></head><body>${'<h2>Avsnitt</h2><p>Bruksvilkår for Altinn DPV æøå áčđŋšŧž. '.repeat(3)}</p>'.repeat(25)}</body></html>`;
@@ -230,6 +231,8 @@ async function main(): Promise<void> {
 
     const header = '| mode | concurrency | documents | p50 ms | p95 ms | documents/s | peak PSS service + Chromium (MB) |\n|---|---:|---:|---:|---:|---:|---:|\n';
     const line = (r: Row) => `| ${r.mode} | ${r.concurrency} | ${r.docs} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.perSecond.toFixed(r.perSecond >= 100 ? 0 : 2)} | ${r.peakMb} |\n`;
+    const order = ['launch/doc', 'pool', 'cache'];
+    rows.sort((x, y) => order.indexOf(x.mode) - order.indexOf(y.mode) || x.concurrency - y.concurrency);
     process.stdout.write(header + rows.map(line).join(''));
     const at = (mode: string, c: number) => rows.find((r) => r.mode === mode && r.concurrency === c)!;
     process.stdout.write('\n');
