@@ -94,7 +94,7 @@ export const CHROMIUM_ARGS = [
   '--disable-crash-reporter',
   '--disable-breakpad',
   // Frames stay in the page's process, so its request interception sees their requests too.
-  '--disable-features=IsolateOrigins,site-per-process',
+  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess',
   '--disable-site-isolation-trials',
   // Belt and braces behind request interception: Chromium opens a speculative
   // connection for a frame navigation before interception can abort it. Route every
@@ -330,6 +330,11 @@ export class ChromiumPool {
 
   private async newPage(instance: Instance): Promise<Page> {
     const page = await instance.browser.newPage();
+    await this.preparePage(page);
+    return page;
+  }
+
+  private async preparePage(page: Page): Promise<void> {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -337,7 +342,6 @@ export class ChromiumPool {
       // needs no request. Everything else (images, CSS, fonts, frames) is refused.
       void request.abort('blockedbyclient').catch(() => undefined);
     });
-    return page;
   }
 
   private async closePage(instance: Instance, page: Page): Promise<void> {
@@ -402,6 +406,15 @@ export class ChromiumPool {
       closing: undefined,
     };
     this.instances.add(instance);
+    // The tab Chromium opens at start becomes the first pool page instead of idling in its own renderer.
+    for (const initial of await browser.pages().catch(() => [])) {
+      try {
+        await this.preparePage(initial);
+        instance.idle.push(initial);
+      } catch {
+        await initial.close().catch(() => undefined);
+      }
+    }
     browser.on('disconnected', () => {
       if (instance.closing) return;
       instance.dead = true;
