@@ -15,7 +15,8 @@ import type { Logger } from '../observability/logger.js';
  *   reused; a browser that will not close is killed with its process group;
  * - the browser is started on the first render (so services that never render
  *   never start one), relaunched after a crash, and recycled after
- *   `recycleAfter` renders: new renders go to a fresh browser while the old one
+ *   `recycleAfter` renders: a successor is launched while the old one keeps
+ *   serving, then new renders go to the fresh browser while the old one
  *   finishes (drains) what it has and is then closed;
  * - pages run with JavaScript off and abort every network request: the HTML is
  *   self-contained and fonts come from a private fontconfig that lists only the
@@ -254,7 +255,7 @@ export class ChromiumPool {
     instance.inFlight++;
     instance.renders++;
     if (this.options.recycleAfter > 0 && instance.renders >= this.options.recycleAfter && !instance.retiring) {
-      this.retire(instance, 'recycle');
+      this.startSuccessor(instance);
     }
     let page: Page | undefined;
     let abandoned = false;
@@ -430,6 +431,24 @@ export class ChromiumPool {
     this.current = instance;
     this.options.logger.info({ generation, pid: instance.pid }, 'Chromium started');
     return instance;
+  }
+
+  /**
+   * Recycling without a pause: the successor is launched while the old browser
+   * keeps serving; once it is up it takes new renders and the old one drains
+   * (finishes what it has) and is closed. If the launch fails, the old browser
+   * stays and the next render tries again.
+   */
+  private startSuccessor(old: Instance): void {
+    if (this.launching || this.closed || this.current !== old) return;
+    const launching = this.launchInstance().then((successor) => {
+      this.retire(old, 'recycle');
+      return successor;
+    });
+    this.launching = launching.finally(() => {
+      this.launching = undefined;
+    });
+    this.launching.catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not launch the successor browser; keeping the current one'));
   }
 
   private retire(instance: Instance, why: 'recycle' | 'wedged'): void {
