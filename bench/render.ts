@@ -79,7 +79,14 @@ function treePids(): number[] {
       }
     }
   }
-  return [...mine];
+  // tsx's esbuild helper is tooling, not the service.
+  return [...mine].filter((pid) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('esbuild');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
