@@ -21,6 +21,11 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined || value === '' || value === 'false' ? false : value === 'true' ? true : /^\d+$/.test(value) ? Number(value) : value)),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  // Signed returns (issue 4).
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  UPLOAD_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(100),
+  UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).default(40_000_000),
+  UPLOAD_ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
 });
 
 export interface Config {
@@ -33,6 +38,7 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean | number | string;
   shutdownTimeoutMs: number;
+  uploads: { maxBytes: number; maxPages: number; maxPixels: number; analysisConcurrency: number };
 }
 
 export class ConfigError extends Error {}
@@ -55,5 +61,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      maxPages: e.UPLOAD_MAX_PAGES,
+      maxPixels: e.UPLOAD_MAX_PIXELS,
+      analysisConcurrency: e.UPLOAD_ANALYSIS_CONCURRENCY,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { migration001 } from './001-cases.js';
 import { migration002 } from './002-documents.js';
+import { migration004 } from './004-uploads.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -11,5 +12,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-cases': migration001(dialect),
     '002-documents': migration002,
+    '004-uploads': migration004,
   };
 }

@@ -1,0 +1,111 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { InspectResult, WorkerRequest, WorkerResponse } from './analysis-worker.js';
+
+/**
+ * One long-lived worker thread for the CPU-bound parts of the analysis. A call
+ * that takes longer than its timeout (a hostile PDF that sends pdf-lib into a
+ * loop, say) terminates the worker; the next call starts a fresh one.
+ */
+export class WorkerTimeoutError extends Error {}
+export class WorkerFailedError extends Error {}
+
+export interface AnalysisWorker {
+  inspect(file: string, maxPages: number): Promise<InspectResult>;
+  decode(image: Uint8Array): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type WorkerCall = { op: 'inspect'; path: string; maxPages: number } | { op: 'decode'; image: Uint8Array };
+
+/**
+ * From compiled JavaScript the worker is a plain module next to this one. From
+ * TypeScript sources (tests, tsx) the worker first registers tsx's loader, which
+ * a worker thread does not inherit.
+ */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./analysis-worker.js', here));
+  const tsxRoot = path.dirname(createRequire(here).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./analysis-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+export function createAnalysisWorker(options: { inspectTimeoutMs?: number; decodeTimeoutMs?: number } = {}): AnalysisWorker {
+  const inspectTimeout = options.inspectTimeoutMs ?? 60_000;
+  const decodeTimeout = options.decodeTimeoutMs ?? 20_000;
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  function failAll(error: Error) {
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer);
+      call.reject(error);
+      pending.delete(id);
+    }
+  }
+
+  function ensureWorker(): Worker {
+    if (worker) return worker;
+    const started = startWorker();
+    started.on('message', (response: WorkerResponse) => {
+      const call = pending.get(response.id);
+      if (!call) return;
+      pending.delete(response.id);
+      clearTimeout(call.timer);
+      if (pending.size === 0) started.unref();
+      if (response.ok) call.resolve(response.result);
+      else call.reject(new WorkerFailedError(response.error));
+    });
+    started.on('error', (error) => {
+      if (worker === started) worker = undefined;
+      failAll(new WorkerFailedError(error.message));
+    });
+    started.on('exit', () => {
+      if (worker === started) worker = undefined;
+      failAll(new WorkerFailedError('analysis worker stopped'));
+    });
+    worker = started;
+    return started;
+  }
+
+  function call<T>(request: WorkerCall, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<T> {
+    const target = ensureWorker();
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new WorkerTimeoutError(`analysis step took longer than ${timeoutMs} ms`));
+        // The only way to stop runaway JS is to end the thread; others waiting on it fail too.
+        if (worker === target) worker = undefined;
+        void target.terminate();
+      }, timeoutMs);
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      target.ref();
+      target.postMessage({ ...request, id } as WorkerRequest, transfer);
+    });
+  }
+
+  return {
+    inspect(file, maxPages) {
+      return call<InspectResult>({ op: 'inspect', path: file, maxPages }, inspectTimeout);
+    },
+    decode(image) {
+      // Copy into a buffer of its own so it can be transferred, not cloned.
+      const own = new Uint8Array(image);
+      return call<string[]>({ op: 'decode', image: own }, decodeTimeout, [own.buffer]);
+    },
+    async close() {
+      const current = worker;
+      worker = undefined;
+      failAll(new WorkerFailedError('service is closing'));
+      if (current) await current.terminate();
+    },
+  };
+}
