@@ -154,6 +154,24 @@ function verifySignatureValue(signer: SignerInfo, key: KeyObject, data: readonly
   return verifier.verify(key.asymmetricKeyType === 'ec' ? { key, dsaEncoding: 'der' } : key, signature);
 }
 
+/**
+ * The signed attributes of the first SignerInfo exactly as encoded, which is
+ * what the signature covers (re-encoding could change BER into DER). The
+ * schema parser drops the raw bytes, so they are taken from asn1js's tree.
+ */
+function rawSignedAttributes(der: Uint8Array): Buffer | null {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1) return null;
+  const contentInfo = parsed.result as asn1js.Sequence;
+  const explicit = contentInfo.valueBlock.value[1] as asn1js.Constructed | undefined;
+  const signedData = explicit?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  const fields = signedData?.valueBlock.value ?? [];
+  const signerInfos = fields[fields.length - 1] as asn1js.Set | undefined;
+  const signerInfo = signerInfos?.valueBlock.value[0] as asn1js.Sequence | undefined;
+  const attrs = signerInfo?.valueBlock.value.find((e) => e.idBlock.tagClass === 3 && e.idBlock.tagNumber === 0);
+  return attrs ? Buffer.from(attrs.valueBeforeDecodeView) : null;
+}
+
 /** messageImprint and genTime of an RFC 3161 TSTInfo. */
 function parseTstInfo(der: Buffer): { digest: string | undefined; imprint: Buffer; genTime: Date } {
   const parsed = asn1js.fromBER(der);
@@ -176,10 +194,12 @@ function parseTstInfo(der: Buffer): { digest: string | undefined; imprint: Buffe
 export function verifyCms(cmsBytes: Uint8Array, content: readonly Uint8Array[], mode: SignedContentMode): CmsVerification {
   const result: CmsVerification = { intact: false, problems: [], signer: null, signingTime: null, timestampToken: false };
   let signed: SignedData;
+  let der: Uint8Array;
   try {
     const length = derLength(cmsBytes);
     if (length <= 0 || length > cmsBytes.length) throw new Error('bad length');
-    const info = AsnConvert.parse(cmsBytes.subarray(0, length), ContentInfo);
+    der = cmsBytes.subarray(0, length);
+    const info = AsnConvert.parse(der, ContentInfo);
     if (info.contentType !== OID.signedData) throw new Error('not SignedData');
     signed = AsnConvert.parse(info.content, SignedData);
   } catch {
@@ -243,7 +263,9 @@ export function verifyCms(cmsBytes: Uint8Array, content: readonly Uint8Array[], 
   const contentDigest = digestOf(digestName, signedContent);
   try {
     let valid: boolean;
-    if (signer.signedAttrs && signer.signedAttrsRaw) {
+    const rawAttributes = signer.signedAttrs ? rawSignedAttributes(der) : null;
+    if (signer.signedAttrs) {
+      if (!rawAttributes) throw new Error('malformed-signature');
       const digestAttr = attribute(signer.signedAttrs, OID.messageDigest);
       const claimed = digestAttr ? toBuffer(AsnConvert.parse(digestAttr, OctetString).buffer) : null;
       if (!claimed || !claimed.equals(contentDigest)) result.problems.push('digest-mismatch');
@@ -251,15 +273,15 @@ export function verifyCms(cmsBytes: Uint8Array, content: readonly Uint8Array[], 
       if (time && !result.signingTime) result.signingTime = AsnConvert.parse(time, Time).getTime().toISOString();
       // The signature covers the DER of the attributes as a SET (tag 0x31), not
       // the [0] IMPLICIT tag they carry inside SignerInfo; use the bytes as sent.
-      const raw = Buffer.from(toBuffer(signer.signedAttrsRaw));
-      raw[0] = 0x31;
-      valid = verifySignatureValue(signer, key, [raw]);
+      rawAttributes[0] = 0x31;
+      valid = verifySignatureValue(signer, key, [rawAttributes]);
     } else {
       valid = verifySignatureValue(signer, key, signedContent);
     }
     if (!valid) result.problems.push('bad-signature');
   } catch (error) {
-    result.problems.push(error instanceof Error && error.message === 'unsupported-algorithm' ? 'unsupported-algorithm' : 'bad-signature');
+    const known = error instanceof Error && (error.message === 'unsupported-algorithm' || error.message === 'malformed-signature');
+    result.problems.push(known ? (error as Error).message : 'bad-signature');
   }
   result.intact = !result.problems.some((p) => p !== 'several-signers-first-checked');
   return result;
