@@ -7,7 +7,7 @@ import { AppError } from '../domain/app-error.js';
 import type { UploadRecord } from '../domain/upload-analysis.js';
 import { badMultipart, fileMissing, storageUnavailable, uploadNotFound, uploadTooLarge } from '../returns/errors.js';
 import { blobStorageEngine, type StoredFileInfo } from '../returns/multer-blob-storage.js';
-import type { Returns } from '../returns/returns-service.js';
+import { isStorageFailure, type Returns } from '../returns/returns-service.js';
 import { uploadView } from '../returns/view.js';
 import { BlobTooLargeError } from '../storage/blob-store.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
@@ -37,7 +37,7 @@ function receiveError(error: unknown, maxBytes: number): AppError {
     return badMultipart('fields');
   }
   // A failing disk (EIO, ENOSPC, EROFS …) is a 503: nothing was recorded, try again.
-  if (typeof error === 'object' && error !== null && 'syscall' in error) return storageUnavailable(error);
+  if (isStorageFailure(error)) return storageUnavailable(error);
   return badMultipart('malformed');
 }
 

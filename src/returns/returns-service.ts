@@ -14,7 +14,7 @@ import type { IssuedDocumentRepository } from '../storage/issued-document-reposi
 import { DuplicateUploadError, UploadAlreadyDecidedError, type UploadRepository } from '../storage/upload-repository.js';
 import { analyseUpload, type AnalyseDeps, type UploadLimits } from './analyse.js';
 import { createAnalysisWorker, type AnalysisWorker } from './analysis-worker-client.js';
-import { decisionConflict, unknownReference, uploadNotFound } from './errors.js';
+import { decisionConflict, storageUnavailable, unknownReference, uploadNotFound } from './errors.js';
 import type { UploadMetrics } from './metrics.js';
 import { Semaphore } from './semaphore.js';
 
@@ -64,6 +64,11 @@ export interface Returns {
 }
 
 const COMPLETABLE: readonly StepStatus[] = ['todo', 'received', 'done'];
+
+/** An error from a file-system call (EIO, ENOSPC, EROFS …), as Node reports them. */
+export function isStorageFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'syscall' in error && 'code' in error && !(error instanceof AppError);
+}
 
 /** Control characters and path separators out, length capped: a label, never a path. */
 export function displayName(name: string | undefined | null): string | null {
@@ -122,6 +127,8 @@ export function createReturns(deps: ReturnsDeps): Returns {
             deps.metrics?.uploads.inc({ status: 'refused' });
             await discardBlob(blob, 1);
           }
+          // Storing the PDF made from an image can hit a failing disk too.
+          if (isStorageFailure(error)) throw storageUnavailable(error);
           throw error;
         });
         if (result.pdf.sha256 !== blob.sha256) {

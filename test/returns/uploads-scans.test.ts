@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/service.js';
 import { buildDocumentPdf, issueDocument, type IssuedTestDocument } from './support/documents.js';
-import { agencyGet, registerCase, upload } from './support/http.js';
+import { agencyGetBytes, registerCase, upload } from './support/http.js';
 import { scanPdf, toImagePdf, toJpeg, toPng, toTiff } from './support/scan.js';
 
 /**
@@ -55,7 +55,7 @@ describe('scans of issued documents', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ status: 'complete', mediaType: 'image/tiff', convertedFromImage: true, pageCount: 3, pagesFound: [1, 2, 3], document: { kind: 'ks-cover-letter' } });
     // The PDF made from the TIFF is stored too and has one page per TIFF page.
-    const pdf = await agencyGet(service, kase, `/uploads/${res.body.id}/pdf`).buffer(true).parse(binary);
+    const pdf = await agencyGetBytes(service, kase, `/uploads/${res.body.id}/pdf`);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((await PDFDocument.load(pdf.body as Buffer)).getPageCount()).toBe(3);
   });
@@ -84,7 +84,7 @@ describe('scans of issued documents', () => {
       .toBuffer();
     const res = await upload(service, kase, sideways, 'photo.jpg');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const pdf = await agencyGet(service, kase, `/uploads/${res.body.id}/pdf`).buffer(true).parse(binary);
+    const pdf = await agencyGetBytes(service, kase, `/uploads/${res.body.id}/pdf`);
     const first = (await PDFDocument.load(pdf.body as Buffer)).getPage(0);
     expect(first.getHeight()).toBeGreaterThan(first.getWidth());
   });
@@ -132,9 +132,3 @@ describe('scans of issued documents', () => {
     expect(res.body.findings).toContainEqual(expect.objectContaining({ code: 'not-signed' }));
   });
 });
-
-function binary(res: NodeJS.ReadableStream & { setEncoding(e: string): void }, done: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-}

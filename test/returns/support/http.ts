@@ -29,3 +29,15 @@ export function admin(service: TestService) {
     post: (path: string, body: object) => request(service.app).post(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body),
   };
 }
+
+/** GET a file route and collect the body as bytes, whatever its content type. */
+export function agencyGetBytes(service: TestService, kase: { id: string; token: string }, path: string) {
+  return agencyGet(service, kase, path)
+    .buffer(true)
+    .parse((res, done) => {
+      const stream = res as unknown as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+      stream.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}
