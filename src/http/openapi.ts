@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AdminCaseListQuery, CloseCaseBody, DpoVerificationBody, RegistrationSchema, StepUpdateBody } from './contracts.js';
+import { uploadPaths, uploadSchemas } from './uploads-openapi.js';
 
 /**
  * /openapi.json, generated from the zod schemas that validate requests. Schemas
@@ -73,6 +74,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       '/api/admin/cases/{id}/close': {
         post: { summary: 'Close a case (servicedesk)', security: admin, parameters: [idParam], requestBody: jsonBody('CloseCase'), responses: { '200': { description: 'The case' }, '400': problem, '401': problem, '404': problem, '409': problem } },
       },
+      ...uploadPaths(problem),
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': { get: { summary: 'Readiness (database reachable)', responses: { '200': { description: 'Ready' }, '503': problem } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in text format' } } } },
@@ -87,6 +89,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         StepUpdate: schemaOf(StepUpdateBody),
         DpoVerification: schemaOf(DpoVerificationBody),
         CloseCase: schemaOf(CloseCaseBody),
+        ...uploadSchemas(),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'code'],

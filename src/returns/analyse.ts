@@ -9,7 +9,6 @@ import { ambiguousFileType, analysisTimedOut, emptyFile, imageProblem, pdfActive
 import { detectFileType } from './file-type.js';
 import { ImageProblem, imageToPdf } from './image-to-pdf.js';
 import { matchPages, type IssuedDocumentFacts, type PageReading } from './matching.js';
-import { popplerPageCount, renderPageGray, RenderError } from './rasterize.js';
 
 /**
  * The analysis of one stored upload: what it is, whether it is safe, which
@@ -29,7 +28,6 @@ export interface AnalyseDeps {
   issuedDocuments: Pick<IssuedDocumentRepository, 'findById' | 'findBySha256'>;
   documentKey: Buffer;
   limits: UploadLimits;
-  render?: typeof renderPageGray;
 }
 
 export interface AnalyseInput {
@@ -43,7 +41,7 @@ export interface AnalyseResult {
   analysis: UploadAnalysis;
   /** The PDF that was analysed (the upload, or the PDF made from an image). */
   pdf: StoredBlob;
-  timings: { totalMs: number; pages: number; renderMs: number; decodeMs: number };
+  timings: { totalMs: number; pages: number; pagesMs: number };
 }
 
 /** First pass resolution; pages with no code of ours are read again at RETRY_DPI. */
@@ -72,7 +70,6 @@ async function checkedKind(blobPath: string, blob: StoredBlob): Promise<{ kind: 
 
 export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Promise<AnalyseResult> {
   const started = performance.now();
-  const render = deps.render ?? renderPageGray;
   const { kind, mediaType } = await checkedKind(deps.blobs.pathOf(input.blob.sha256), input.blob);
 
   // Images become a PDF first; from here on every upload is a PDF.
@@ -111,33 +108,21 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
   }
   // Two independent parsers must agree on what the file is: a PDF that pdf-lib
   // and poppler read differently is damaged or built to confuse one of them.
-  const popplerPages = await popplerPageCount(pdfPath);
-  if (popplerPages !== inspection.pageCount) throw pdfUnreadable('malformed');
+  if (inspected.popplerPageCount !== inspection.pageCount) throw pdfUnreadable('malformed');
 
-  // Page by page: render (child process), decode (worker), keep only the codes.
+  // Page by page (render with pdftoppm, decode with zxing, both from the
+  // worker); only the decoded codes come back, so memory does not grow with pages.
   const readings: PageReading[] = [];
-  let renderMs = 0;
-  let decodeMs = 0;
+  const pagesStarted = performance.now();
   const readPage = async (page: number, dpi: number): Promise<DecodedPageCode[]> => {
-    const t0 = performance.now();
-    let image: Buffer;
     try {
-      image = await render(pdfPath, page, { dpi: dpiFor(inspection.pageSizes[page - 1]!, dpi) });
-    } catch (error) {
-      if (error instanceof RenderError) return [];
-      throw error;
-    } finally {
-      renderMs += performance.now() - t0;
-    }
-    const t1 = performance.now();
-    try {
-      const texts = await deps.worker.decode(image);
-      return texts.map((text) => decodePageCode(text, deps.documentKey)).filter((d) => d.ok || d.reason !== 'not-ours');
+      const result = await deps.worker.readPage(pdfPath, page, dpiFor(inspection.pageSizes[page - 1]!, dpi));
+      // A page poppler cannot render counts as unreadable; the matcher reports it.
+      if (result.texts === null) return [];
+      return result.texts.map((text) => decodePageCode(text, deps.documentKey)).filter((d) => d.ok || d.reason !== 'not-ours');
     } catch (error) {
       if (error instanceof WorkerTimeoutError) return [];
       throw error;
-    } finally {
-      decodeMs += performance.now() - t1;
     }
   };
   for (let page = 1; page <= inspection.pageCount; page++) {
@@ -240,5 +225,5 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
     signatures,
     pages: match.pages,
   };
-  return { analysis, pdf, timings: { totalMs: performance.now() - started, pages: inspection.pageCount, renderMs, decodeMs } };
+  return { analysis, pdf, timings: { totalMs: performance.now() - started, pages: inspection.pageCount, pagesMs: performance.now() - pagesStarted } };
 }

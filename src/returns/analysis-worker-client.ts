@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { InspectResult, WorkerRequest, WorkerResponse } from './analysis-worker.js';
+import type { InspectResult, PageResult, WorkerRequest, WorkerResponse } from './analysis-worker.js';
 
 /**
  * One long-lived worker thread for the CPU-bound parts of the analysis. A call
@@ -14,12 +14,15 @@ export class WorkerFailedError extends Error {}
 
 export interface AnalysisWorker {
   inspect(file: string, maxPages: number): Promise<InspectResult>;
-  decode(image: Uint8Array): Promise<string[]>;
+  /** Renders one page (pdftoppm, greyscale) and reads its QR codes. */
+  readPage(file: string, page: number, dpi: number): Promise<PageResult>;
   close(): Promise<void>;
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
-type WorkerCall = { op: 'inspect'; path: string; maxPages: number } | { op: 'decode'; image: Uint8Array };
+type WorkerCall =
+  | { op: 'inspect'; path: string; maxPages: number }
+  | { op: 'read-page'; path: string; page: number; dpi: number };
 
 /**
  * From compiled JavaScript the worker is a plain module next to this one. From
@@ -36,9 +39,10 @@ function startWorker(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-export function createAnalysisWorker(options: { inspectTimeoutMs?: number; decodeTimeoutMs?: number } = {}): AnalysisWorker {
+export function createAnalysisWorker(options: { inspectTimeoutMs?: number; pageTimeoutMs?: number } = {}): AnalysisWorker {
   const inspectTimeout = options.inspectTimeoutMs ?? 60_000;
-  const decodeTimeout = options.decodeTimeoutMs ?? 20_000;
+  // pdftoppm has 30 s per page (rasterize.ts); decoding gets the rest.
+  const pageTimeout = options.pageTimeoutMs ?? 60_000;
   let worker: Worker | undefined;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -75,7 +79,7 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; decod
     return started;
   }
 
-  function call<T>(request: WorkerCall, timeoutMs: number, transfer: ArrayBuffer[] = []): Promise<T> {
+  function call<T>(request: WorkerCall, timeoutMs: number): Promise<T> {
     const target = ensureWorker();
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -88,7 +92,7 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; decod
       }, timeoutMs);
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       target.ref();
-      target.postMessage({ ...request, id } as WorkerRequest, transfer);
+      target.postMessage({ ...request, id } as WorkerRequest);
     });
   }
 
@@ -96,10 +100,8 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; decod
     inspect(file, maxPages) {
       return call<InspectResult>({ op: 'inspect', path: file, maxPages }, inspectTimeout);
     },
-    decode(image) {
-      // Copy into a buffer of its own so it can be transferred, not cloned.
-      const own = new Uint8Array(image);
-      return call<string[]>({ op: 'decode', image: own }, decodeTimeout, [own.buffer]);
+    readPage(file, page, dpi) {
+      return call<PageResult>({ op: 'read-page', path: file, page, dpi }, pageTimeout);
     },
     async close() {
       const current = worker;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 
 /**
  * Renders one PDF page to a greyscale PGM with poppler's pdftoppm, in a child
@@ -34,6 +35,14 @@ export async function renderPageGray(pdfPath: string, page: number, options: Ren
   const [command, commandArgs] = (await hasPrlimit()) ? [PRLIMIT, [`--as=${limit}`, 'pdftoppm', ...args]] : ['pdftoppm', args];
   return new Promise<Buffer>((resolve, reject) => {
     const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Rendering yields the CPU to the service's own threads on a busy machine.
+    if (child.pid) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {
+        // already gone, or not permitted: it runs at normal priority
+      }
+    }
     const chunks: Buffer[] = [];
     let settled = false;
     const finish = (error: Error | null, value?: Buffer) => {

@@ -12,7 +12,7 @@ import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
 import type { IssuedDocumentRepository } from '../storage/issued-document-repository.js';
 import { DuplicateUploadError, UploadAlreadyDecidedError, type UploadRepository } from '../storage/upload-repository.js';
-import { analyseUpload, type AnalyseDeps, type UploadLimits } from './analyse.js';
+import { analyseUpload, type UploadLimits } from './analyse.js';
 import { createAnalysisWorker, type AnalysisWorker } from './analysis-worker-client.js';
 import { decisionConflict, storageUnavailable, unknownReference, uploadNotFound } from './errors.js';
 import type { UploadMetrics } from './metrics.js';
@@ -35,7 +35,6 @@ export interface ReturnsDeps {
   logger: Logger;
   metrics?: UploadMetrics;
   worker?: AnalysisWorker;
-  render?: AnalyseDeps['render'];
 }
 
 export interface ReceivedFile {
@@ -109,6 +108,7 @@ export function createReturns(deps: ReturnsDeps): Returns {
 
     async receive(record, file, documentReference) {
       const { blob } = file;
+      if (file.receiveSeconds !== undefined) deps.metrics?.receiveSeconds.observe(file.receiveSeconds);
       hold(blob.sha256);
       let derived: StoredBlob | undefined;
       try {
@@ -119,7 +119,7 @@ export function createReturns(deps: ReturnsDeps): Returns {
         }
         const result = await analysing.run(() =>
           analyseUpload(
-            { worker, blobs: deps.blobs, issuedDocuments: deps.issuedDocuments, documentKey: deps.documentKey, limits: deps.limits, ...(deps.render ? { render: deps.render } : {}) },
+            { worker, blobs: deps.blobs, issuedDocuments: deps.issuedDocuments, documentKey: deps.documentKey, limits: deps.limits },
             { caseId: record.id, blob, documentReference },
           ),
         ).catch(async (error: unknown) => {

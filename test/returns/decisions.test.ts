@@ -147,3 +147,14 @@ describe("another case's document", () => {
     expect((await agencyGet(service, other, '/uploads')).body.items).toEqual([]);
   });
 });
+
+describe('the API description', () => {
+  it('documents the upload routes and their contracts', async () => {
+    const res = await (await import('supertest')).default(service.app).get('/openapi.json');
+    const paths = res.body.paths as Record<string, Record<string, any>>;
+    expect(paths['/api/cases/{id}/uploads']!.post.requestBody.content['multipart/form-data'].schema.required).toEqual(['file']);
+    for (const p of ['/api/cases/{id}/uploads/{uploadId}', '/api/cases/{id}/uploads/{uploadId}/file', '/api/admin/cases/{id}/uploads/{uploadId}/decision']) expect(paths[p], p).toBeDefined();
+    expect(res.body.components.schemas.Upload.properties.status.enum).toEqual(['complete', 'incomplete', 'unmatched', 'rejected']);
+    expect(res.body.components.schemas.UploadDecision.properties.decision.enum).toEqual(['approve', 'reject']);
+  });
+});
