@@ -132,9 +132,13 @@ async function rasteriserComparison(pdfPath: string, pages: number): Promise<str
   const popplerMs = (performance.now() - started) / pages;
   loop.disable();
   const popplerStall = loop.max / 1e6;
-  const { stderr } = await run('/usr/bin/time', ['-f', '%M', 'pdftoppm', '-f', '1', '-l', '1', '-r', '300', '-gray', pdfPath, path.join(os.tmpdir(), 'efm-bench-page')]);
-  const popplerPeak = Number(stderr.trim().split('\n').pop()) / 1024;
-  rows.push(['pdftoppm, child process per page', f1(popplerMs), f1(popplerStall), `${f1(popplerPeak)} (child, 300 dpi)`]);
+  // GNU time reports the child's peak RSS; without it (package "time") the column stays empty.
+  const peak = await run('/usr/bin/time', ['-f', '%M', 'pdftoppm', '-f', '1', '-l', '1', '-r', '300', '-gray', pdfPath, path.join(os.tmpdir(), 'efm-bench-page')]).then(
+    ({ stderr }) => `${f1(Number(stderr.trim().split('\n').pop()) / 1024)} (child, 300 dpi)`,
+    () => 'n/a (no /usr/bin/time)',
+  );
+  for (const name of ['efm-bench-page-1.pgm', 'efm-bench-page-01.pgm']) rmSync(path.join(os.tmpdir(), name), { force: true });
+  rows.push(['pdftoppm, child process per page', f1(popplerMs), f1(popplerStall), peak]);
 
   // pdfjs-dist in this process, canvas from its own bundled @napi-rs/canvas.
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');

@@ -4,7 +4,7 @@ import type { UploadStatus } from '../domain/return-state.js';
 import type { FileKind, Finding, SignatureReport, UploadAnalysis } from '../domain/upload-analysis.js';
 import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
 import type { IssuedDocument, IssuedDocumentRepository } from '../storage/issued-document-repository.js';
-import { WorkerTimeoutError, type AnalysisWorker } from './analysis-worker-client.js';
+import { WorkerFailedError, WorkerTimeoutError, type AnalysisWorker } from './analysis-worker-client.js';
 import { ambiguousFileType, analysisTimedOut, emptyFile, imageProblem, pdfActiveContent, pdfEncrypted, pdfUnreadable, tooManyPages, unsupportedFileType } from './errors.js';
 import { detectFileType } from './file-type.js';
 import { ImageProblem, imageToPdf } from './image-to-pdf.js';
@@ -91,6 +91,8 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
     inspected = await deps.worker.inspect(pdfPath, deps.limits.maxPages);
   } catch (error) {
     if (error instanceof WorkerTimeoutError) throw analysisTimedOut();
+    // The parser took the worker down with it: the file is what is broken.
+    if (error instanceof WorkerFailedError) throw pdfUnreadable('malformed');
     throw error;
   }
   const { inspection } = inspected;
@@ -121,7 +123,8 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
       if (result.texts === null) return [];
       return result.texts.map((text) => decodePageCode(text, deps.documentKey)).filter((d) => d.ok || d.reason !== 'not-ours');
     } catch (error) {
-      if (error instanceof WorkerTimeoutError) return [];
+      // A page that hangs or crashes the reader is an unreadable page, not a failed upload.
+      if (error instanceof WorkerTimeoutError || error instanceof WorkerFailedError) return [];
       throw error;
     }
   };

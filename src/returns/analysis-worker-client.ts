@@ -10,7 +10,10 @@ import type { InspectResult, PageResult, WorkerRequest, WorkerResponse } from '.
  * loop, say) terminates the worker; the next call starts a fresh one.
  */
 export class WorkerTimeoutError extends Error {}
+/** The worker thread died (a crash on hostile input, say); the next call starts a new one. */
 export class WorkerFailedError extends Error {}
+/** The service is shutting down; no new worker is started. */
+export class WorkerClosedError extends Error {}
 
 export interface AnalysisWorker {
   inspect(file: string, maxPages: number): Promise<InspectResult>;
@@ -19,7 +22,7 @@ export interface AnalysisWorker {
   close(): Promise<void>;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout; target: Worker };
 type WorkerCall =
   | { op: 'inspect'; path: string; maxPages: number }
   | { op: 'read-page'; path: string; page: number; dpi: number };
@@ -44,11 +47,14 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; pageT
   // pdftoppm has 30 s per page (rasterize.ts); decoding gets the rest.
   const pageTimeout = options.pageTimeoutMs ?? 60_000;
   let worker: Worker | undefined;
+  let closed = false;
   let nextId = 1;
   const pending = new Map<number, Pending>();
 
-  function failAll(error: Error) {
+  /** Fails the calls waiting on `target` (all calls when undefined); a dead thread answers nothing. */
+  function failAll(error: Error, target?: Worker) {
     for (const [id, call] of pending) {
+      if (target && call.target !== target) continue;
       clearTimeout(call.timer);
       call.reject(error);
       pending.delete(id);
@@ -69,17 +75,18 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; pageT
     });
     started.on('error', (error) => {
       if (worker === started) worker = undefined;
-      failAll(new WorkerFailedError(error.message));
+      failAll(new WorkerFailedError(error.message), started);
     });
     started.on('exit', () => {
       if (worker === started) worker = undefined;
-      failAll(new WorkerFailedError('analysis worker stopped'));
+      failAll(new WorkerFailedError('analysis worker stopped'), started);
     });
     worker = started;
     return started;
   }
 
   function call<T>(request: WorkerCall, timeoutMs: number): Promise<T> {
+    if (closed) return Promise.reject(new WorkerClosedError('analysis worker is closed'));
     const target = ensureWorker();
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -90,7 +97,7 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; pageT
         if (worker === target) worker = undefined;
         void target.terminate();
       }, timeoutMs);
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer, target });
       target.ref();
       target.postMessage({ ...request, id } as WorkerRequest);
     });
@@ -104,9 +111,10 @@ export function createAnalysisWorker(options: { inspectTimeoutMs?: number; pageT
       return call<PageResult>({ op: 'read-page', path: file, page, dpi }, pageTimeout);
     },
     async close() {
+      closed = true;
       const current = worker;
       worker = undefined;
-      failAll(new WorkerFailedError('service is closing'));
+      failAll(new WorkerClosedError('service is closing'));
       if (current) await current.terminate();
     },
   };

@@ -161,3 +161,19 @@ describe('QR decoding offline', () => {
     }
   });
 });
+
+describe('the analysis worker', () => {
+  it('a call that runs too long ends the thread; the next call gets a fresh one; none after close', async () => {
+    const { createAnalysisWorker, WorkerClosedError, WorkerTimeoutError } = await import('../../src/returns/analysis-worker-client.js');
+    const pdf = file(await samplePdf()).path;
+    const impatient = createAnalysisWorker({ inspectTimeoutMs: 1 });
+    await expect(impatient.inspect(pdf, 100)).rejects.toBeInstanceOf(WorkerTimeoutError);
+    await impatient.close();
+    const worker = createAnalysisWorker({ inspectTimeoutMs: 1 });
+    await expect(worker.inspect(pdf, 100)).rejects.toBeInstanceOf(WorkerTimeoutError);
+    const page = await worker.readPage(pdf, 1, 150);
+    expect(page.texts).toHaveLength(1);
+    await worker.close();
+    await expect(worker.readPage(pdf, 1, 150)).rejects.toBeInstanceOf(WorkerClosedError);
+  });
+});
