@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,8 +78,36 @@ describe('digitally signed PDFs', () => {
     expect(res.body.findings).toContainEqual(expect.objectContaining({ code: 'modified-after-signing' }));
   });
 
+  it('a re-saved copy (other bytes, same pages) signed: identified by its codes', async () => {
+    const resaved = await (await PDFDocument.load(issued.pdf)).save({ useObjectStreams: true });
+    const res = await upload(service, kase, await signPdf(resaved, signer), 'resaved.pdf');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ status: 'complete', document: { id: issued.document.id, source: 'qr' } });
+    expect(res.body.signatures[0]).toMatchObject({ intact: true, signedContent: 'issued-document-code' });
+  });
+
+  it('no readable code, but the first revision is an issued PDF byte for byte: identified by its hash', async () => {
+    // An issued document without any QR code, as a differently made PDF could be.
+    const plain = await pdfWithPages(1);
+    const recorded = await service.issuedDocuments.record({
+      id: 'HASH0001',
+      caseId: kase.id,
+      templateId: 'order-form',
+      templateVersion: 1,
+      locale: 'nb',
+      dataHash: 'plain',
+      sha256: createHash('sha256').update(plain).digest('hex'),
+      pageCount: 1,
+      issuedAt: new Date().toISOString(),
+    });
+    const res = await upload(service, kase, await signPdf(plain, signer), 'plain.pdf');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body).toMatchObject({ status: 'complete', document: { id: recorded.id, kind: 'order-form', source: 'hash' }, pagesFound: [1] });
+    expect(res.body.signatures[0]).toMatchObject({ intact: true, signedContent: 'issued-document-hash' });
+  });
+
   it('a signed PDF that is not a document we issued: signature intact, content unknown, unmatched', async () => {
-    const foreign = await signPdf(await pdfWithPages(1), signer);
+    const foreign = await signPdf(await pdfWithPages(2), signer);
     const res = await upload(service, kase, foreign, 'other.pdf');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({ status: 'unmatched', document: null });

@@ -92,6 +92,11 @@ describe('refused uploads', () => {
     await expectRefused(issued.pdf.subarray(0, Math.floor(issued.pdf.length / 2)), 422, 'pdf-truncated');
   });
 
+  it('422 for a malformed PDF (a header, garbage, an end marker)', async () => {
+    const junk = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5000, 0x41), Buffer.from('\n%%EOF\n')]);
+    await expectRefused(junk, 422, 'pdf-malformed');
+  });
+
   it('422 for more than 100 pages', async () => {
     const res = await expectRefused(await pdfWithPages(101), 422, 'too-many-pages');
     expect(res.body).toMatchObject({ pageCount: 101, limit: 100 });

@@ -67,7 +67,7 @@ describe('scans of issued documents', () => {
     expect(res.body).toMatchObject({ status: 'complete', mediaType: 'image/jpeg', document: { id: onePage.document.id, kind: 'order-form' } });
   });
 
-  it('a PNG at 300 dpi rotated 1°: complete (the PNG is re-encoded, not embedded as PNG)', async () => {
+  it('a PNG at 300 dpi rotated 1°: complete', async () => {
     const [page] = await scanPdf(onePage.pdf, { dpi: 300, angle: 1, noise: 10 }, 7);
     const res = await upload(service, kase, await toPng(page!), 'scan.png');
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -126,9 +126,9 @@ describe('scans of issued documents', () => {
     expect(res.body.findings).toContainEqual(expect.objectContaining({ code: 'awaiting-manual-review' }));
   });
 
-  it('the issued PDF itself, unsigned: recognised and not complete', async () => {
-    const res = await upload(service, kase, twoPages.pdf, 'dokument.pdf');
-    expect(res.body).toMatchObject({ status: 'incomplete', document: { id: twoPages.document.id }, pagesFound: [1, 2] });
+  it('the issued PDF itself, unsigned (named and sent as a JPEG): judged a PDF by content, recognised, not complete', async () => {
+    const res = await upload(service, kase, twoPages.pdf, 'photo.jpg');
+    expect(res.body).toMatchObject({ mediaType: 'application/pdf', status: 'incomplete', document: { id: twoPages.document.id }, pagesFound: [1, 2] });
     expect(res.body.findings).toContainEqual(expect.objectContaining({ code: 'not-signed' }));
   });
 });
