@@ -6,7 +6,7 @@ import { startTestService, type TestService } from '../support/service.js';
 import { issueDocument, type IssuedTestDocument } from './support/documents.js';
 import { registerCase, upload } from './support/http.js';
 import { pdfWithPages } from './support/hostile.js';
-import { makeTestSigner, signPdf, type TestSigner } from './support/sign.js';
+import { makeTestSigner, signPdf, signPdfCades, type TestSigner } from './support/sign.js';
 
 /** Digitally signed returns: every signature checked offline, and said honestly what was not. */
 let service: TestService;
@@ -52,6 +52,25 @@ describe('digitally signed PDFs', () => {
     });
     expect(res.body.signatures[0].summary).toBe(`Signature intact, signer CN=Kari Nordmann, O=Testkommune, C=NO, time ${signingTime.toISOString()}, chain not verified`);
     expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['signature-intact', 'signed-content-issued']);
+  });
+
+  it('a PAdES-style signature (ETSI.CAdES.detached, ECDSA P-256, no signing-time attribute): intact, time only claimed', async () => {
+    const res = await request(service.app)
+      .post(`/api/cases/${kase.id}/uploads`)
+      .set('Authorization', `Bearer ${kase.token}`)
+      .set('Accept-Language', 'en')
+      .attach('file', Buffer.from(await signPdfCades(issued.pdf, 'Ola Nordmann')), 'pades.pdf');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.status).toBe('complete');
+    expect(res.body.signatures[0]).toMatchObject({
+      subFilter: 'ETSI.CAdES.detached',
+      intact: true,
+      signer: { subject: 'CN=Ola Nordmann' },
+      signingTimeSource: 'pdf-dictionary',
+      signedContent: 'issued-document-hash',
+    });
+    // The /M entry is not signed, and the summary says so.
+    expect(res.body.signatures[0].summary).toContain('claimed time');
   });
 
   it('the same file with one byte changed: the signature is broken, the upload rejected', async () => {
