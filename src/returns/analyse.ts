@@ -1,14 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { decodePageCode, parseReference, type DecodedPageCode } from '../documents/reference.js';
-import type { UploadStatus } from '../domain/return-state.js';
-import type { FileKind, Finding, SignatureReport, UploadAnalysis } from '../domain/upload-analysis.js';
+import type { FileKind, UploadAnalysis } from '../domain/upload-analysis.js';
 import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
 import type { IssuedDocument, IssuedDocumentRepository } from '../storage/issued-document-repository.js';
 import { WorkerFailedError, WorkerTimeoutError, type AnalysisWorker } from './analysis-worker-client.js';
+import type { InspectResult } from './analysis-worker.js';
 import { ambiguousFileType, analysisTimedOut, emptyFile, imageProblem, pdfActiveContent, pdfEncrypted, pdfUnreadable, tooManyPages, unsupportedFileType } from './errors.js';
 import { detectFileType } from './file-type.js';
 import { ImageProblem, imageToPdf } from './image-to-pdf.js';
 import { matchPages, type IssuedDocumentFacts, type PageReading } from './matching.js';
+import type { PdfStructure } from './pdf-inspect.js';
+import type { VerifiedSignature } from './pdf-signatures.js';
+import { withSignatures, withUnsignedOriginal, type IssuedRevision, type Verdict } from './verdict.js';
 
 /**
  * The analysis of one stored upload: what it is, whether it is safe, which
@@ -68,34 +71,31 @@ async function checkedKind(blobPath: string, blob: StoredBlob): Promise<{ kind: 
   throw unsupportedFileType(detection.detected);
 }
 
-export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Promise<AnalyseResult> {
-  const started = performance.now();
-  const { kind, mediaType } = await checkedKind(deps.blobs.pathOf(input.blob.sha256), input.blob);
-
-  // Images become a PDF first; from here on every upload is a PDF.
-  let pdf: StoredBlob = input.blob;
-  if (kind !== 'pdf') {
-    try {
-      const converted = await imageToPdf(deps.blobs.pathOf(input.blob.sha256), { maxPages: deps.limits.maxPages, maxPixels: deps.limits.maxPixels });
-      pdf = await deps.blobs.putBuffer(converted.pdf);
-    } catch (error) {
-      if (!(error instanceof ImageProblem)) throw error;
-      if (error.problem === 'too-many-pages') throw tooManyPages(error.params.pageCount ?? 0, deps.limits.maxPages);
-      throw imageProblem(error.problem, deps.limits.maxPixels);
-    }
-  }
-  const pdfPath = deps.blobs.pathOf(pdf.sha256);
-
-  let inspected;
+/** Images become a PDF (stored as a blob of its own); a PDF stays itself. */
+async function asPdf(deps: AnalyseDeps, blob: StoredBlob, kind: FileKind): Promise<StoredBlob> {
+  if (kind === 'pdf') return blob;
   try {
-    inspected = await deps.worker.inspect(pdfPath, deps.limits.maxPages);
+    const converted = await imageToPdf(deps.blobs.pathOf(blob.sha256), { maxPages: deps.limits.maxPages, maxPixels: deps.limits.maxPixels });
+    return await deps.blobs.putBuffer(converted.pdf);
+  } catch (error) {
+    if (!(error instanceof ImageProblem)) throw error;
+    if (error.problem === 'too-many-pages') throw tooManyPages(error.params.pageCount ?? 0, deps.limits.maxPages);
+    throw imageProblem(error.problem, deps.limits.maxPixels);
+  }
+}
+
+/** The PDF's structure and signatures, or the refusal that says what is wrong with it. */
+async function inspected(deps: AnalyseDeps, pdfPath: string): Promise<{ structure: PdfStructure; signatures: VerifiedSignature[] }> {
+  let result: InspectResult;
+  try {
+    result = await deps.worker.inspect(pdfPath, deps.limits.maxPages);
   } catch (error) {
     if (error instanceof WorkerTimeoutError) throw analysisTimedOut();
     // The parser took the worker down with it: the file is what is broken.
     if (error instanceof WorkerFailedError) throw pdfUnreadable('malformed');
     throw error;
   }
-  const { inspection } = inspected;
+  const { inspection } = result;
   if (!inspection.ok) {
     switch (inspection.problem) {
       case 'encrypted':
@@ -110,15 +110,19 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
   }
   // Two independent parsers must agree on what the file is: a PDF that pdf-lib
   // and poppler read differently is damaged or built to confuse one of them.
-  if (inspected.popplerPageCount !== inspection.pageCount) throw pdfUnreadable('malformed');
+  if (result.popplerPageCount !== inspection.pageCount) throw pdfUnreadable('malformed');
+  return { structure: inspection, signatures: result.signatures };
+}
 
-  // Page by page (render with pdftoppm, decode with zxing, both from the
-  // worker); only the decoded codes come back, so memory does not grow with pages.
-  const readings: PageReading[] = [];
-  const pagesStarted = performance.now();
+/**
+ * Page by page (render with pdftoppm, decode with zxing, both from the worker);
+ * only our decoded codes come back, so memory does not grow with the page count.
+ * A page without any code of ours is read again at a higher resolution.
+ */
+async function readPages(deps: AnalyseDeps, pdfPath: string, structure: PdfStructure): Promise<PageReading[]> {
   const readPage = async (page: number, dpi: number): Promise<DecodedPageCode[]> => {
     try {
-      const result = await deps.worker.readPage(pdfPath, page, dpiFor(inspection.pageSizes[page - 1]!, dpi));
+      const result = await deps.worker.readPage(pdfPath, page, dpiFor(structure.pageSizes[page - 1]!, dpi));
       // A page poppler cannot render counts as unreadable; the matcher reports it.
       if (result.texts === null) return [];
       return result.texts.map((text) => decodePageCode(text, deps.documentKey)).filter((d) => d.ok || d.reason !== 'not-ours');
@@ -128,105 +132,76 @@ export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Pro
       throw error;
     }
   };
-  for (let page = 1; page <= inspection.pageCount; page++) {
+  const readings: PageReading[] = [];
+  for (let page = 1; page <= structure.pageCount; page++) {
     let codes = await readPage(page, FIRST_DPI);
     if (codes.length === 0) codes = await readPage(page, RETRY_DPI);
     readings.push({ page, codes });
   }
+  return readings;
+}
 
-  // Look up every document a valid code of this case names, and the one the agency typed.
-  const hintId = input.documentReference ? parseReference(input.documentReference) : null;
+/** Every issued document a valid code of this case names, and the one the agency typed. */
+async function documentsNamed(deps: AnalyseDeps, caseId: string, readings: PageReading[], hintId: string | null): Promise<Map<string, IssuedDocumentFacts>> {
   const ids = new Set<string>();
-  for (const reading of readings) for (const c of reading.codes) if (c.ok && c.code.caseId === input.caseId) ids.add(c.code.documentId);
+  for (const reading of readings) for (const c of reading.codes) if (c.ok && c.code.caseId === caseId) ids.add(c.code.documentId);
   if (hintId) ids.add(hintId);
   const documents = new Map<string, IssuedDocumentFacts>();
   for (const id of ids) {
     const found = await deps.issuedDocuments.findById(id);
     if (found) documents.set(id, facts(found));
   }
+  return documents;
+}
+
+/** Issued documents found byte for byte as revisions of a signed file. */
+async function issuedRevisions(deps: AnalyseDeps, structure: PdfStructure): Promise<IssuedRevision[]> {
+  const revisions: IssuedRevision[] = [];
+  for (const revision of structure.revisionHashes) {
+    const found = await deps.issuedDocuments.findBySha256(revision.sha256);
+    if (found) revisions.push({ end: revision.end, document: found });
+  }
+  return revisions;
+}
+
+export async function analyseUpload(deps: AnalyseDeps, input: AnalyseInput): Promise<AnalyseResult> {
+  const started = performance.now();
+  const { kind, mediaType } = await checkedKind(deps.blobs.pathOf(input.blob.sha256), input.blob);
+  const pdf = await asPdf(deps, input.blob, kind);
+  const pdfPath = deps.blobs.pathOf(pdf.sha256);
+  const { structure, signatures } = await inspected(deps, pdfPath);
+
+  const pagesStarted = performance.now();
+  const readings = await readPages(deps, pdfPath, structure);
+  const hintId = input.documentReference ? parseReference(input.documentReference) : null;
   const match = matchPages({
     caseId: input.caseId,
-    pageCount: inspection.pageCount,
+    pageCount: structure.pageCount,
     readings,
-    documents,
+    documents: await documentsNamed(deps, input.caseId, readings, hintId),
     hint: input.documentReference ? { documentId: hintId, text: input.documentReference } : null,
   });
 
-  let { status, document, pagesFound, missingPages } = match;
-  const findings: Finding[] = [...match.findings];
-  const notComplete = (to: UploadStatus) => {
-    if (status === 'complete' || (to === 'rejected' && status !== 'rejected')) status = to;
-  };
-
-  // The file we issued, unchanged: nobody signed it.
+  let verdict: Verdict = { ...match, signatures: [] };
   if (kind === 'pdf') {
     const same = await deps.issuedDocuments.findBySha256(input.blob.sha256);
-    if (same && same.caseId === input.caseId) {
-      findings.push({ code: 'not-signed' });
-      notComplete('incomplete');
-    }
+    if (same && same.caseId === input.caseId) verdict = withUnsignedOriginal(verdict);
   }
-
-  // Digital signatures: each one verified over its byte range, and whether what
-  // it signed is a document we issued (a revision equal to it byte for byte, or
-  // the pages' codes when the signature covers the whole file).
-  const signatures: SignatureReport[] = [];
-  if (inspected.signatures.length > 0) {
-    const issuedRevisions: Array<{ end: number; document: IssuedDocument }> = [];
-    for (const revision of inspection.revisionHashes) {
-      const found = await deps.issuedDocuments.findBySha256(revision.sha256);
-      if (found) issuedRevisions.push({ end: revision.end, document: found });
-    }
-    if (issuedRevisions.some((r) => r.document.caseId !== input.caseId)) {
-      findings.push({ code: 'other-case' });
-      status = 'rejected';
-      document = null;
-      pagesFound = [];
-      missingPages = [];
-    } else if (status === 'unmatched' && issuedRevisions.length > 0) {
-      // No code could be read, but the file contains an issued document verbatim.
-      const issued = issuedRevisions[0]!.document;
-      document = { id: issued.id, kind: issued.templateId, source: 'hash' };
-      pagesFound = Array.from({ length: issued.pageCount }, (_, i) => i + 1);
-      missingPages = [];
-      status = inspection.pageCount >= issued.pageCount ? 'complete' : 'incomplete';
-      const drop = new Set(['no-codes', 'awaiting-manual-review', 'reference-unknown']);
-      for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!.code)) findings.splice(i, 1);
-    }
-    inspected.signatures.forEach((verified, i) => {
-      const index = i + 1;
-      const { signedEnd, ...report } = verified;
-      const byHash = issuedRevisions.some((r) => r.document.caseId === input.caseId && r.end <= signedEnd);
-      const signedContent: SignatureReport['signedContent'] = byHash
-        ? 'issued-document-hash'
-        : document && status !== 'rejected' && report.coversWholeFile
-          ? 'issued-document-code'
-          : 'unknown';
-      signatures.push({ index, ...report, signedContent });
-      if (report.intact) findings.push({ code: 'signature-intact', params: { index, signer: report.signer?.subject ?? '?' } });
-      else findings.push({ code: 'signature-invalid', params: { index } });
-      findings.push({ code: signedContent === 'unknown' ? 'signed-content-unknown' : 'signed-content-issued', params: { index } });
-    });
-    if (signatures.some((s) => !s.intact)) notComplete('rejected');
-    const last = signatures[signatures.length - 1]!;
-    if (last.intact && !last.coversWholeFile) {
-      findings.push({ code: 'modified-after-signing', params: { index: last.index } });
-      notComplete('incomplete');
-    }
-  }
+  if (signatures.length > 0) verdict = withSignatures(verdict, input.caseId, structure.pageCount, signatures, await issuedRevisions(deps, structure));
 
   const analysis: UploadAnalysis = {
     kind,
     mediaType,
     convertedFromImage: kind !== 'pdf',
-    pageCount: inspection.pageCount,
-    status,
-    document,
-    pagesFound,
-    missingPages,
-    findings,
-    signatures,
+    pageCount: structure.pageCount,
+    status: verdict.status,
+    document: verdict.document,
+    pagesFound: verdict.pagesFound,
+    missingPages: verdict.missingPages,
+    findings: verdict.findings,
+    signatures: verdict.signatures,
     pages: match.pages,
   };
-  return { analysis, pdf, timings: { totalMs: performance.now() - started, pages: inspection.pageCount, pagesMs: performance.now() - pagesStarted } };
+  const now = performance.now();
+  return { analysis, pdf, timings: { totalMs: now - started, pages: structure.pageCount, pagesMs: now - pagesStarted } };
 }
