@@ -30,6 +30,8 @@ import { createIssuedDocumentRepository, type IssuedDocumentRepository } from '.
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
 import { webRouter } from './web/index.js';
+import { adminDecisionRoute, artefactPages, artefactSections, type ArtefactPagesDeps } from './web/artefact-pages.js';
+import { pageLocale } from './web/web-context.js';
 import { createUploadRepository } from './storage/upload-repository.js';
 
 export interface Service {
@@ -107,7 +109,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
     const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
-    const web = webRouter({ cases, clock, metrics, logger, onRegistered, registrationLimiter, loginLimiter, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
     const documentKey = Buffer.from(await settings.putIfAbsent('document_mac_key', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const returns = createReturns({
       cases,
@@ -124,6 +125,29 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         if (input.step !== 'dpv-terms' && input.step !== 'ks-agreement') return;
         await delivery.enqueueReturn(trx, { caseId: input.caseId, step: input.step, uploadId: input.uploadId, uploadSha256: input.pdfSha256, registration: input.registration, at: input.at });
       },
+    });
+
+    const artefacts: ArtefactPagesDeps = {
+      cases,
+      returns,
+      certificates,
+      submit: { certificates, validator: certificateValidator, clock, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) },
+    };
+    const web = webRouter({
+      cases,
+      clock,
+      metrics,
+      logger,
+      onRegistered,
+      registrationLimiter,
+      loginLimiter,
+      adminTokenHash: adminToken.hash,
+      secret: webSecret,
+      publicUrl: config.publicUrl,
+      caseSections: (record, req) => artefactSections(artefacts, record, pageLocale(req), false),
+      adminCaseSections: [(record, req) => artefactSections(artefacts, record, pageLocale(req), true)],
+      extraRouters: [artefactPages(artefacts)],
+      extraAdminRoutes: (webDeps, requireSession) => adminDecisionRoute(artefacts, webDeps, requireSession),
     });
 
     const app = createApp({

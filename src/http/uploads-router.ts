@@ -28,7 +28,7 @@ const EXTENSIONS: Record<string, string> = { 'application/pdf': 'pdf', 'image/jp
 const ENVELOPE_BYTES = 64 * 1024;
 
 /** A failure while receiving a file, as the answer the client can act on. */
-function receiveError(error: unknown, maxBytes: number): AppError {
+export function receiveError(error: unknown, maxBytes: number): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof BlobTooLargeError) return uploadTooLarge(maxBytes);
   if (error instanceof multer.MulterError) {
@@ -64,15 +64,26 @@ async function sendBlob(res: Response, returns: Returns, sha256: string, mediaTy
  * Signed returns over HTTP: the agency uploads and reads its uploads with the
  * case token; servicedesk reads every upload and decides on them.
  */
+/**
+ * Streams one multipart `file` into the blob store (never into memory) and maps
+ * every receive failure to an AppError. Shared by the API and the web form.
+ */
+export function uploadReceiver(returns: Returns): RequestHandler {
+  const maxBytes = returns.limits.maxBytes;
+  const upload = multer({
+    storage: blobStorageEngine({ blobs: returns.blobs, maxBytes, discard: (blob) => returns.discard(blob) }),
+    limits: { files: 1, fileSize: maxBytes, fields: 4, fieldSize: 256, fieldNameSize: 64, parts: 6, headerPairs: 50 },
+  }).single('file');
+  return (req, res, next) => {
+    upload(req, res, (error: unknown) => next(error ? receiveError(error, maxBytes) : undefined));
+  };
+}
+
 export function uploadsRouter(deps: UploadsRouterDeps): Router {
   const router = Router();
   const { returns } = deps;
   const maxBytes = returns.limits.maxBytes;
   const json = express.json({ limit: '100kb', strict: true, type: () => true });
-  const upload = multer({
-    storage: blobStorageEngine({ blobs: returns.blobs, maxBytes, discard: (blob) => returns.discard(blob) }),
-    limits: { files: 1, fileSize: maxBytes, fields: 4, fieldSize: 256, fieldNameSize: 64, parts: 6, headerPairs: 50 },
-  }).single('file');
 
   const caseForAgency = async (req: Request) => loadCaseForToken(deps.cases, String(req.params.id), bearerToken(req));
   const base = (req: Request, admin: boolean) => `/api${admin ? '/admin' : ''}/cases/${String(req.params.id)}/uploads`;
@@ -89,9 +100,7 @@ export function uploadsRouter(deps: UploadsRouterDeps): Router {
     next();
   };
 
-  const receive: RequestHandler = (req, res, next) => {
-    upload(req, res, (error: unknown) => next(error ? receiveError(error, maxBytes) : undefined));
-  };
+  const receive = uploadReceiver(returns);
 
   router.post('/api/cases/:id/uploads', admitUpload, receive, async (req, res) => {
     const record = res.locals.case as CaseRecord;
