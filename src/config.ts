@@ -1,4 +1,7 @@
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { checkWebhookUrl, type WebhookConfig } from './delivery/webhooks.js';
 
@@ -59,7 +62,33 @@ const EnvSchema = z.object({
   UPLOAD_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(100),
   UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).default(40_000_000),
   UPLOAD_ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  // Documents (issue 3): Chromium pool, templates and the MAC key of QR codes.
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  RENDER_POOL_SIZE: z.coerce.number().int().min(1).max(32).optional(),
+  RENDER_QUEUE_LIMIT: z.coerce.number().int().min(0).max(10_000).optional(),
+  RENDER_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  RENDER_RECYCLE_AFTER: z.coerce.number().int().min(0).default(100),
+  DOCUMENT_SECRET: z
+    .string()
+    .optional()
+    .or(z.literal('').transform(() => undefined))
+    .refine((value) => value === undefined || secretBytes(value) >= 32, 'must be at least 32 bytes, hex or base64'),
+  TEMPLATES_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
 });
+
+function secretBytes(value: string): number {
+  const trimmed = value.trim();
+  return /^[0-9a-fA-F]+$/.test(trimmed) && trimmed.length % 2 === 0 ? trimmed.length / 2 : Buffer.from(trimmed, 'base64').length;
+}
+
+/** templates/ of the package (one level above src/, two above dist/src/), whatever the working directory. */
+function defaultTemplatesDir(): string {
+  for (const candidate of ['../templates', '../../templates']) {
+    const dir = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(dir)) return dir;
+  }
+  return path.resolve('templates');
+}
 
 export interface Config {
   port: number;
@@ -91,6 +120,16 @@ export interface Config {
   seal: { p12Path: string | undefined; p12Password: string };
   certificates: CertificateConfig;
   uploads: { maxBytes: number; maxPages: number; maxPixels: number; analysisConcurrency: number };
+  documents: {
+    chromiumPath: string;
+    poolSize: number;
+    queueLimit: number;
+    timeoutMs: number;
+    recycleAfter: number;
+    /** Raw DOCUMENT_SECRET (hex or base64); undefined = generated and kept in the database. */
+    secret: string | undefined;
+    templatesDir: string;
+  };
 }
 
 /** Certificate validation (issue 5). */
@@ -172,6 +211,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxPages: e.UPLOAD_MAX_PAGES,
       maxPixels: e.UPLOAD_MAX_PIXELS,
       analysisConcurrency: e.UPLOAD_ANALYSIS_CONCURRENCY,
+    },
+    documents: {
+      chromiumPath: e.CHROMIUM_PATH,
+      poolSize: e.RENDER_POOL_SIZE ?? os.availableParallelism(),
+      queueLimit: e.RENDER_QUEUE_LIMIT ?? 2 * (e.RENDER_POOL_SIZE ?? os.availableParallelism()),
+      timeoutMs: e.RENDER_TIMEOUT_MS,
+      recycleAfter: e.RENDER_RECYCLE_AFTER,
+      secret: e.DOCUMENT_SECRET,
+      templatesDir: e.TEMPLATES_DIR ? path.resolve(e.TEMPLATES_DIR) : defaultTemplatesDir(),
     },
   };
 }

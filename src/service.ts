@@ -17,6 +17,9 @@ import type { RevocationChecker } from './certificates/revocation/types.js';
 import { createConfiguredValidator } from './certificates/setup.js';
 import type { TrustStore } from './certificates/trust-store.js';
 import { createCertificateRepository, type CertificateRepository } from './storage/certificate-repository.js';
+import { documentsRouter } from './http/documents-router.js';
+import { createDocuments, documentRenderer, type Documents } from './documents/documents.js';
+import { loadDocumentSecret, parseDocumentSecret } from './documents/document-secret.js';
 import { opsRouter } from './http/ops-router.js';
 import { uploadsRouter } from './http/uploads-router.js';
 import { createUploadMetrics } from './returns/metrics.js';
@@ -46,6 +49,9 @@ export interface Service {
   certificateValidator: CertificateValidator;
   returns: Returns;
   /** Authenticates the QR codes on issued pages (settings key document_mac_key). */
+  /** Prefilled PDFs (issue 3). Chromium starts on the first render, not here. */
+  documents: Documents;
+  /** HMAC key of document QR codes/references; the returns capability verifies scans with it. */
   documentKey: Buffer;
   logger: Logger;
   metrics: Metrics;
@@ -100,8 +106,30 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const certificates = createCertificateRepository(database.db);
     const certificateValidator = createConfiguredValidator(config.certificates, { clock, ...options.certificates });
     const validateRateLimiter = createRateLimiter({ limit: config.certificates.validateRateLimitPerMinute, windowMs: 60_000 });
+    const documentKey = await loadDocumentSecret(
+      settings,
+      config.documents.secret === undefined ? undefined : parseDocumentSecret(config.documents.secret),
+      clock(),
+    );
+    const documents = createDocuments({
+      templatesDir: config.documents.templatesDir,
+      issued: issuedDocuments,
+      blobs,
+      macKey: documentKey,
+      logger,
+      clock,
+      producer: 'efm-onboarding',
+      registry: metrics.registry,
+      chromium: {
+        executablePath: config.documents.chromiumPath,
+        poolSize: config.documents.poolSize,
+        queueLimit: config.documents.queueLimit,
+        timeoutMs: config.documents.timeoutMs,
+        recycleAfter: config.documents.recycleAfter,
+      },
+    });
 
-    const delivery = createDelivery({ db: database.db, blobs, config: config.delivery, clock, logger, metrics });
+    const delivery = createDelivery({ db: database.db, blobs, config: config.delivery, clock, logger, metrics, renderDocument: documentRenderer(cases, documents) });
     const onRegistered = delivery.onRegistered;
     const webhooks = createWebhookDispatcher({ db: database.db, config: config.webhooks, clock, logger });
 
@@ -109,7 +137,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
     const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
-    const documentKey = Buffer.from(await settings.putIfAbsent('document_mac_key', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const returns = createReturns({
       cases,
       uploads: createUploadRepository(database.db),
@@ -132,6 +159,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       returns,
       certificates,
       submit: { certificates, validator: certificateValidator, clock, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) },
+      documents,
     };
     const web = webRouter({
       cases,
@@ -161,6 +189,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
         deliveryRouter({ delivery, adminTokenHash: adminToken.hash, clock }),
         certificatesRouter({ cases, certificates, validator: certificateValidator, clock, adminTokenHash: adminToken.hash, validateRateLimiter, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) }),
+        documentsRouter({ cases, documents }),
         web.router,
         uploadsRouter({ cases, returns, adminTokenHash: adminToken.hash }),
       ],
@@ -183,11 +212,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       certificates,
       certificateValidator,
       returns,
+      documents,
       documentKey,
       logger,
       metrics,
       generatedAdminToken: adminToken.generated,
       async close() {
+        // The browser first: in-flight renders fail fast instead of holding the database.
+        await documents.close();
         await webhooks.stop();
         await delivery.close();
         await returns.close();

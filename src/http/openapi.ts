@@ -75,6 +75,38 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       '/api/admin/cases/{id}/close': {
         post: { summary: 'Close a case (servicedesk)', security: admin, parameters: [idParam], requestBody: jsonBody('CloseCase'), responses: { '200': { description: 'The case' }, '400': problem, '401': problem, '404': problem, '409': problem } },
       },
+      '/api/cases/{id}/documents': {
+        get: {
+          summary: 'List the prefilled documents the case checklist calls for, with a download URL per language',
+          security: bearer,
+          parameters: [idParam],
+          responses: { '200': { description: '{ documents: [{ id, version, kind, step, title, locales, urls }] }' }, '404': problem },
+        },
+      },
+      '/api/cases/{id}/documents/{docId}.pdf': {
+        get: {
+          summary: 'Download a prefilled PDF/A-2b document with a QR code and reference on every page',
+          security: bearer,
+          parameters: [
+            idParam,
+            { name: 'docId', in: 'path', required: true, schema: { type: 'string', example: 'dpv-terms' } },
+            { name: 'lang', in: 'query', required: false, schema: { type: 'string', enum: ['nb', 'nn', 'en'] }, description: 'Document language; default from Accept-Language, else nb' },
+            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'The PDF (attachment); ETag is the quoted SHA-256 of the bytes',
+              headers: { ETag: { schema: { type: 'string' } }, 'Content-Disposition': { schema: { type: 'string' } }, 'X-Document-Id': { schema: { type: 'string' } } },
+              content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+            },
+            '304': { description: 'Unchanged since the ETag given in If-None-Match' },
+            '400': problem,
+            '404': { description: 'Unknown case/token, unknown document, a document that does not apply to the case (the problem says why), or a language it does not exist in', content: problem.content },
+            '429': { description: 'Render queue full; see Retry-After', content: problem.content },
+            '503': { description: 'Render timed out or renderer unavailable; see Retry-After', content: problem.content },
+          },
+        },
+      },
       ...certificatePaths(problem),
       ...uploadPaths(problem),
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
