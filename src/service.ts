@@ -33,6 +33,9 @@ import { createIssuedDocumentRepository, type IssuedDocumentRepository } from '.
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
 import { webRouter } from './web/index.js';
+import { readFile } from 'node:fs/promises';
+import { buildReceipt } from './receipts/receipt.js';
+import { developmentSeal, loadPkcs12, type SealKey } from './receipts/seal-key.js';
 import { adminDecisionRoute, artefactPages, artefactSections, type ArtefactPagesDeps } from './web/artefact-pages.js';
 import { pageLocale } from './web/web-context.js';
 import { createUploadRepository } from './storage/upload-repository.js';
@@ -137,9 +140,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
     const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
+    const uploadRepository = createUploadRepository(database.db);
     const returns = createReturns({
       cases,
-      uploads: createUploadRepository(database.db),
+      uploads: uploadRepository,
       issuedDocuments,
       blobs,
       documentKey,
@@ -153,6 +157,14 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         await delivery.enqueueReturn(trx, { caseId: input.caseId, step: input.step, uploadId: input.uploadId, uploadSha256: input.pdfSha256, registration: input.registration, at: input.at });
       },
     });
+
+    // The receipt seal: a configured PKCS#12, or a development seal made once under DATA_DIR/seal.
+    let sealKey: Promise<SealKey> | undefined;
+    const seal = () =>
+      (sealKey ??= config.seal.p12Path
+        ? readFile(config.seal.p12Path).then((bytes) => loadPkcs12(bytes, config.seal.p12Password))
+        : developmentSeal(config.dataDir, clock()));
+    const receiptDeps = { database, issuedDocuments, uploads: uploadRepository, certificates, macKey: documentKey, seal, clock };
 
     const artefacts: ArtefactPagesDeps = {
       cases,
@@ -186,7 +198,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
         casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox, registrationLimiter }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
-        auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
+        auditRouter({ cases, database, adminTokenHash: adminToken.hash, receipt: (record) => buildReceipt(receiptDeps, record) }),
         deliveryRouter({ delivery, adminTokenHash: adminToken.hash, clock }),
         certificatesRouter({ cases, certificates, validator: certificateValidator, clock, adminTokenHash: adminToken.hash, validateRateLimiter, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) }),
         documentsRouter({ cases, documents }),
@@ -196,6 +208,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     });
 
     if (options.startWorkers) {
+      // Made at first start, so the first receipt does not wait for a key pair.
+      await seal().then((key) => key.development && logger.warn({ seal: key.subject }, 'receipts are sealed with a self-signed development seal; set SEAL_P12_PATH'));
       delivery.worker.start();
       webhooks.start();
       logger.info({ mail: delivery.mailer.describe, webhooks: config.webhooks.urls.length }, 'delivery workers started');
