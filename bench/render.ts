@@ -37,6 +37,7 @@ interface Row {
   p95: number;
   perSecond: number;
   peakMb: number;
+  cpuMsPerDoc: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -81,6 +82,28 @@ function treePids(): number[] {
   return [...mine];
 }
 
+/**
+ * CPU seconds used so far by this process and its live descendants, including
+ * children they have reaped (cutime/cstime): Chromium's processes, even those of
+ * browsers already closed, are counted. Unlike wall time this barely moves when
+ * other work shares the machine.
+ */
+function treeCpuSeconds(): number {
+  const ticks = 100; // getconf CLK_TCK on Linux
+  let total = 0;
+  for (const pid of treePids()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[11..14] = utime, stime, cutime, cstime (stat fields 14–17)
+      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / ticks;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
 function memorySampler() {
   let peakKb = 0;
   const sample = () => {
@@ -102,6 +125,7 @@ async function measure(mode: string, concurrency: number, docs: number, once: ()
   const latencies: number[] = [];
   let next = 0;
   const sampler = memorySampler();
+  const cpuBefore = treeCpuSeconds();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -114,9 +138,10 @@ async function measure(mode: string, concurrency: number, docs: number, once: ()
     }),
   );
   const wall = (performance.now() - started) / 1000;
+  const cpuMsPerDoc = ((treeCpuSeconds() - cpuBefore) * 1000) / docs;
   const peakMb = sampler.stop();
   latencies.sort((a, b) => a - b);
-  return { mode, concurrency, docs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: docs / wall, peakMb };
+  return { mode, concurrency, docs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: docs / wall, peakMb, cpuMsPerDoc };
 }
 
 /** A valid organisation number (MOD11, weights 3 2 7 6 5 4 3 2) from an 8-digit base, skipping bases with no valid check digit. */
@@ -141,6 +166,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     ADMIN_TOKEN: 'bench-admin-token-0123456789abcdef',
     RENDER_QUEUE_LIMIT: '64',
+    // Steady state: no recycling inside the measured phases (a recycled browser's
+    // processes take their CPU time with them, and recycling is measured by the tests).
+    RENDER_RECYCLE_AFTER: '0',
     ...(process.env.RENDER_POOL_SIZE ? { RENDER_POOL_SIZE: process.env.RENDER_POOL_SIZE } : {}),
   });
   const service = await createService({ config, logger });
@@ -172,7 +200,9 @@ async function main(): Promise<void> {
     let turn = 0;
     const nextRecord = () => records[turn++ % records.length]!;
 
-    process.stdout.write(`efm-onboarding render benchmark: ${TEMPLATE} (nb), pool size ${config.documents.poolSize}, ${os.availableParallelism()} cores, Node ${process.version}\n`);
+    process.stdout.write(
+      `efm-onboarding render benchmark: ${TEMPLATE} (nb), pool size ${config.documents.poolSize}, ${os.availableParallelism()} cores, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+    );
 
     // Warm the pool (browser launch, first pages) before timing it.
     // (and every case issued once, so the cache phase has something to serve).
@@ -229,8 +259,10 @@ async function main(): Promise<void> {
     }
     process.stdout.write('\n\n');
 
-    const header = '| mode | concurrency | documents | p50 ms | p95 ms | documents/s | peak PSS service + Chromium (MB) |\n|---|---:|---:|---:|---:|---:|---:|\n';
-    const line = (r: Row) => `| ${r.mode} | ${r.concurrency} | ${r.docs} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.perSecond.toFixed(r.perSecond >= 100 ? 0 : 2)} | ${r.peakMb} |\n`;
+    const header =
+      '| mode | concurrency | documents | p50 ms | p95 ms | documents/s | CPU ms/document | documents per CPU-second | peak PSS service + Chromium (MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+    const line = (r: Row) =>
+      `| ${r.mode} | ${r.concurrency} | ${r.docs} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.perSecond.toFixed(r.perSecond >= 100 ? 0 : 2)} | ${r.cpuMsPerDoc > 0 ? fmt(r.cpuMsPerDoc) : 'n/a'} | ${r.cpuMsPerDoc > 0 ? (1000 / r.cpuMsPerDoc).toFixed(r.cpuMsPerDoc < 10 ? 0 : 2) : 'n/a'} | ${r.peakMb} |\n`;
     const order = ['launch/doc', 'pool', 'cache'];
     rows.sort((x, y) => order.indexOf(x.mode) - order.indexOf(y.mode) || x.concurrency - y.concurrency);
     process.stdout.write(header + rows.map(line).join(''));
@@ -244,6 +276,7 @@ async function main(): Promise<void> {
     process.stdout.write('\nChromium page.pdf() alone (setContent + pdf, no pdf-lib), concurrency 1:\n');
     process.stdout.write(header + tagging.map(line).join(''));
     const [withTags, withoutTags] = tagging;
+    process.stdout.write(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     process.stdout.write(`tagging costs ${fmt(withTags!.p50 - withoutTags!.p50)} ms at p50 (${((withTags!.p50 / withoutTags!.p50 - 1) * 100).toFixed(0)} %); output stays byte-identical either way (structure ids renumbered)\n`);
   } finally {
     await service.close();

@@ -15,7 +15,8 @@ import type { Logger } from '../observability/logger.js';
  *   reused; a browser that will not close is killed with its process group;
  * - the browser is started on the first render (so services that never render
  *   never start one), relaunched after a crash, and recycled after
- *   `recycleAfter` renders: new renders go to a fresh browser while the old one
+ *   `recycleAfter` renders: a successor is launched while the old one keeps
+ *   serving, then new renders go to the fresh browser while the old one
  *   finishes (drains) what it has and is then closed;
  * - pages run with JavaScript off and abort every network request: the HTML is
  *   self-contained and fonts come from a private fontconfig that lists only the
@@ -94,7 +95,7 @@ export const CHROMIUM_ARGS = [
   '--disable-crash-reporter',
   '--disable-breakpad',
   // Frames stay in the page's process, so its request interception sees their requests too.
-  '--disable-features=IsolateOrigins,site-per-process',
+  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess',
   '--disable-site-isolation-trials',
   // Belt and braces behind request interception: Chromium opens a speculative
   // connection for a frame navigation before interception can abort it. Route every
@@ -254,7 +255,7 @@ export class ChromiumPool {
     instance.inFlight++;
     instance.renders++;
     if (this.options.recycleAfter > 0 && instance.renders >= this.options.recycleAfter && !instance.retiring) {
-      this.retire(instance, 'recycle');
+      this.startSuccessor(instance);
     }
     let page: Page | undefined;
     let abandoned = false;
@@ -330,6 +331,11 @@ export class ChromiumPool {
 
   private async newPage(instance: Instance): Promise<Page> {
     const page = await instance.browser.newPage();
+    await this.preparePage(page);
+    return page;
+  }
+
+  private async preparePage(page: Page): Promise<void> {
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -337,7 +343,6 @@ export class ChromiumPool {
       // needs no request. Everything else (images, CSS, fonts, frames) is refused.
       void request.abort('blockedbyclient').catch(() => undefined);
     });
-    return page;
   }
 
   private async closePage(instance: Instance, page: Page): Promise<void> {
@@ -402,6 +407,15 @@ export class ChromiumPool {
       closing: undefined,
     };
     this.instances.add(instance);
+    // The tab Chromium opens at start becomes the first pool page instead of idling in its own renderer.
+    for (const initial of await browser.pages().catch(() => [])) {
+      try {
+        await this.preparePage(initial);
+        instance.idle.push(initial);
+      } catch {
+        await initial.close().catch(() => undefined);
+      }
+    }
     browser.on('disconnected', () => {
       if (instance.closing) return;
       instance.dead = true;
@@ -417,6 +431,24 @@ export class ChromiumPool {
     this.current = instance;
     this.options.logger.info({ generation, pid: instance.pid }, 'Chromium started');
     return instance;
+  }
+
+  /**
+   * Recycling without a pause: the successor is launched while the old browser
+   * keeps serving; once it is up it takes new renders and the old one drains
+   * (finishes what it has) and is closed. If the launch fails, the old browser
+   * stays and the next render tries again.
+   */
+  private startSuccessor(old: Instance): void {
+    if (this.launching || this.closed || this.current !== old) return;
+    const launching = this.launchInstance().then((successor) => {
+      this.retire(old, 'recycle');
+      return successor;
+    });
+    this.launching = launching.finally(() => {
+      this.launching = undefined;
+    });
+    this.launching.catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not launch the successor browser; keeping the current one'));
   }
 
   private retire(instance: Instance, why: 'recycle' | 'wedged'): void {
