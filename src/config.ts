@@ -57,6 +57,11 @@ const EnvSchema = z.object({
   CERT_CRL_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   CERT_TRUST_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
   CERT_VALIDATE_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  // Signed returns (issue 4).
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  UPLOAD_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(100),
+  UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1_000_000).default(40_000_000),
+  UPLOAD_ANALYSIS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   // Documents (issue 3): Chromium pool, templates and the MAC key of QR codes.
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   RENDER_POOL_SIZE: z.coerce.number().int().min(1).max(32).optional(),
@@ -114,6 +119,7 @@ export interface Config {
   /** PKCS#12 with the key that seals receipts; unset → a development seal under DATA_DIR/seal. */
   seal: { p12Path: string | undefined; p12Password: string };
   certificates: CertificateConfig;
+  uploads: { maxBytes: number; maxPages: number; maxPixels: number; analysisConcurrency: number };
   documents: {
     chromiumPath: string;
     poolSize: number;
@@ -199,6 +205,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       crlMaxBytes: e.CERT_CRL_MAX_BYTES,
       trustDir: e.CERT_TRUST_DIR ? path.resolve(e.CERT_TRUST_DIR) : undefined,
       validateRateLimitPerMinute: e.CERT_VALIDATE_RATE_LIMIT,
+    },
+    uploads: {
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      maxPages: e.UPLOAD_MAX_PAGES,
+      maxPixels: e.UPLOAD_MAX_PIXELS,
+      analysisConcurrency: e.UPLOAD_ANALYSIS_CONCURRENCY,
     },
     documents: {
       chromiumPath: e.CHROMIUM_PATH,

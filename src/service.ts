@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import { setUpAdminToken } from './cases/admin-token.js';
@@ -17,9 +18,12 @@ import { createConfiguredValidator } from './certificates/setup.js';
 import type { TrustStore } from './certificates/trust-store.js';
 import { createCertificateRepository, type CertificateRepository } from './storage/certificate-repository.js';
 import { documentsRouter } from './http/documents-router.js';
-import { createDocuments, type Documents } from './documents/documents.js';
+import { createDocuments, documentRenderer, type Documents } from './documents/documents.js';
 import { loadDocumentSecret, parseDocumentSecret } from './documents/document-secret.js';
 import { opsRouter } from './http/ops-router.js';
+import { uploadsRouter } from './http/uploads-router.js';
+import { createUploadMetrics } from './returns/metrics.js';
+import { createReturns, type Returns } from './returns/returns-service.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import path from 'node:path';
@@ -29,7 +33,12 @@ import { createIssuedDocumentRepository, type IssuedDocumentRepository } from '.
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
 import { webRouter } from './web/index.js';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { buildReceipt } from './receipts/receipt.js';
+import { developmentSeal, loadPkcs12, type SealKey } from './receipts/seal-key.js';
+import { adminDecisionRoute, artefactPages, artefactSections, type ArtefactPagesDeps } from './web/artefact-pages.js';
+import { pageLocale } from './web/web-context.js';
+import { createUploadRepository } from './storage/upload-repository.js';
 
 export interface Service {
   app: Express;
@@ -41,6 +50,8 @@ export interface Service {
   webhooks: WebhookDispatcher;
   certificates: CertificateRepository;
   certificateValidator: CertificateValidator;
+  returns: Returns;
+  /** Authenticates the QR codes on issued pages (settings key document_mac_key). */
   /** Prefilled PDFs (issue 3). Chromium starts on the first render, not here. */
   documents: Documents;
   /** HMAC key of document QR codes/references; the returns capability verifies scans with it. */
@@ -60,6 +71,8 @@ export interface ServiceOptions {
   startWorkers?: boolean;
   /** Replaces the bundled trust list or the configured revocation checker (tests). */
   certificates?: { trust?: TrustStore; revocation?: RevocationChecker };
+  /** Replaces the blob store (tests inject failing disks). */
+  blobs?: BlobStore;
 }
 
 /** package.json sits one level up from src/ and two from dist/src/. */
@@ -89,7 +102,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const cases = createCaseRepository(database.db);
     const settings = createSettingsRepository(database.db);
     const issuedDocuments = createIssuedDocumentRepository(database.db);
-    const blobs = createBlobStore(path.join(config.dataDir, 'blobs'));
+    const blobs = options.blobs ?? createBlobStore(path.join(config.dataDir, 'blobs'));
     const swept = await blobs.sweepTemporaryFiles();
     if (swept > 0) logger.warn({ swept }, 'removed partial uploads left by an earlier crash');
     const adminToken = await setUpAdminToken(settings, config.adminToken, clock());
@@ -119,7 +132,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       },
     });
 
-    const delivery = createDelivery({ db: database.db, blobs, config: config.delivery, clock, logger, metrics });
+    const delivery = createDelivery({ db: database.db, blobs, config: config.delivery, clock, logger, metrics, renderDocument: documentRenderer(cases, documents) });
     const onRegistered = delivery.onRegistered;
     const webhooks = createWebhookDispatcher({ db: database.db, config: config.webhooks, clock, logger });
 
@@ -127,7 +140,55 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     const webSecret = Buffer.from(await settings.putIfAbsent('web_secret', randomBytes(32).toString('base64'), clock().toISOString()), 'base64');
     const registrationLimiter = createRateLimiter({ limit: config.rateLimits.registrationsPerHour, windowMs: 3_600_000 }).middleware();
     const loginLimiter = createRateLimiter({ limit: config.rateLimits.loginsPer15Minutes, windowMs: 900_000 }).middleware();
-    const web = webRouter({ cases, clock, metrics, logger, onRegistered, registrationLimiter, loginLimiter, adminTokenHash: adminToken.hash, secret: webSecret, publicUrl: config.publicUrl });
+    const uploadRepository = createUploadRepository(database.db);
+    const returns = createReturns({
+      cases,
+      uploads: uploadRepository,
+      issuedDocuments,
+      blobs,
+      documentKey,
+      limits: config.uploads,
+      clock,
+      logger,
+      metrics: createUploadMetrics(metrics.registry),
+      deliverAfterApproval: delivery.afterApproval,
+      onReturnReady: async (trx, input) => {
+        if (input.step !== 'dpv-terms' && input.step !== 'ks-agreement') return;
+        await delivery.enqueueReturn(trx, { caseId: input.caseId, step: input.step, uploadId: input.uploadId, uploadSha256: input.pdfSha256, registration: input.registration, at: input.at });
+      },
+    });
+
+    // The receipt seal: a configured PKCS#12, or a development seal made once under DATA_DIR/seal.
+    let sealKey: Promise<SealKey> | undefined;
+    const seal = () =>
+      (sealKey ??= config.seal.p12Path
+        ? readFile(config.seal.p12Path).then((bytes) => loadPkcs12(bytes, config.seal.p12Password))
+        : developmentSeal(config.dataDir, clock()));
+    const receiptDeps = { database, issuedDocuments, uploads: uploadRepository, certificates, macKey: documentKey, seal, clock };
+
+    const artefacts: ArtefactPagesDeps = {
+      cases,
+      returns,
+      certificates,
+      submit: { certificates, validator: certificateValidator, clock, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) },
+      documents,
+    };
+    const web = webRouter({
+      cases,
+      clock,
+      metrics,
+      logger,
+      onRegistered,
+      registrationLimiter,
+      loginLimiter,
+      adminTokenHash: adminToken.hash,
+      secret: webSecret,
+      publicUrl: config.publicUrl,
+      caseSections: (record, req) => artefactSections(artefacts, record, pageLocale(req), false),
+      adminCaseSections: [(record, req) => artefactSections(artefacts, record, pageLocale(req), true)],
+      extraRouters: [artefactPages(artefacts)],
+      extraAdminRoutes: (webDeps, requireSession) => adminDecisionRoute(artefacts, webDeps, requireSession),
+    });
 
     const app = createApp({
       logger,
@@ -137,15 +198,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         opsRouter({ metrics, version: VERSION, readinessChecks: { database: () => database.ping() } }),
         casesRouter({ cases, clock, metrics, onRegistered, outbox: delivery.outbox, registrationLimiter }),
         adminRouter({ cases, clock, adminTokenHash: adminToken.hash }),
-        auditRouter({ cases, database, adminTokenHash: adminToken.hash }),
+        auditRouter({ cases, database, adminTokenHash: adminToken.hash, receipt: (record) => buildReceipt(receiptDeps, record) }),
         deliveryRouter({ delivery, adminTokenHash: adminToken.hash, clock }),
         certificatesRouter({ cases, certificates, validator: certificateValidator, clock, adminTokenHash: adminToken.hash, validateRateLimiter, onAccepted: (trx, input) => delivery.enqueueCertificate(trx, input) }),
         documentsRouter({ cases, documents }),
         web.router,
+        uploadsRouter({ cases, returns, adminTokenHash: adminToken.hash }),
       ],
     });
 
     if (options.startWorkers) {
+      // Made at first start, so the first receipt does not wait for a key pair.
+      await seal().then((key) => key.development && logger.warn({ seal: key.subject }, 'receipts are sealed with a self-signed development seal; set SEAL_P12_PATH'));
       delivery.worker.start();
       webhooks.start();
       logger.info({ mail: delivery.mailer.describe, webhooks: config.webhooks.urls.length }, 'delivery workers started');
@@ -161,6 +225,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       webhooks,
       certificates,
       certificateValidator,
+      returns,
       documents,
       documentKey,
       logger,
@@ -171,6 +236,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         await documents.close();
         await webhooks.stop();
         await delivery.close();
+        await returns.close();
         await database.close();
       },
     };

@@ -1,4 +1,4 @@
-import { buildChecklist, type StepId } from '../domain/checklist.js';
+import { buildChecklist, type StepId, type StepStatus } from '../domain/checklist.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
 import { loadCaseForAdmin } from './case-access.js';
 import { caseClosed, stepNotCompletable } from './errors.js';
@@ -12,12 +12,15 @@ function assertOpen(record: CaseRecord): void {
   if (record.status !== 'open') throw caseClosed();
 }
 
+/** A step waiting for servicedesk with a signed return in can be confirmed too. */
+const COMPLETABLE: readonly StepStatus[] = ['todo', 'received', 'done'];
+
 /** Servicedesk confirms a step the service cannot see itself (eSignering, installation). */
 export async function completeStep(deps: ServicedeskDeps, id: string, step: StepId, note: string | null): Promise<CaseRecord> {
   const record = await loadCaseForAdmin(deps.cases, id);
   assertOpen(record);
   const current = buildChecklist(record.registration, record.progress).find((s) => s.id === step);
-  if (!current || (current.status !== 'todo' && current.status !== 'done')) {
+  if (!current || !COMPLETABLE.includes(current.status)) {
     throw stepNotCompletable(step, current?.status ?? 'unknown');
   }
   await deps.cases.completeStep(id, step, deps.clock().toISOString(), 'servicedesk', note);

@@ -19,7 +19,8 @@ export const STEP_IDS = [
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
-export const STEP_STATUSES = ['todo', 'done', 'not-applicable', 'blocked'] as const;
+/** `received`: a complete signed return is in and waits for servicedesk. */
+export const STEP_STATUSES = ['todo', 'received', 'done', 'not-applicable', 'blocked'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
 export interface ChecklistStep {
@@ -29,12 +30,25 @@ export interface ChecklistStep {
   reason: Localized;
 }
 
+/**
+ * Where a step's signed return stands (issue 4), from the newest upload that
+ * counts. Servicedesk approval is also recorded as a completion (so it reads as
+ * `done` and can be reopened like any other); a rejection sends the step back to
+ * `todo` with servicedesk's reason so the agency knows what to fix.
+ */
+export type ReturnState =
+  | { state: 'received'; uploadId: string; at: string }
+  | { state: 'approved'; uploadId: string; at: string }
+  | { state: 'rejected'; uploadId: string; at: string; reason: string };
+
 /** What has happened on the case; recorded by servicedesk or by later capabilities. */
 export interface CaseProgress {
   /** Steps confirmed done, with when. */
   completed: Partial<Record<StepId, { at: string }>>;
   /** When servicedesk confirmed DPO works in production; gates DPF in production. */
   dpoVerifiedAt: string | null;
+  /** Signed returns per step (uploads); absent when none. */
+  returns?: Partial<Record<StepId, ReturnState>>;
 }
 
 export const NO_PROGRESS: CaseProgress = { completed: {}, dpoVerifiedAt: null };
@@ -236,13 +250,44 @@ function notChosen(service: string): Rule {
   };
 }
 
+const day = (iso: string) => iso.slice(0, 10);
+
+/** How a step that is otherwise "todo" reads once a signed return exists for it. */
+function withReturn(base: Rule, state: ReturnState | undefined): Rule {
+  if (state?.state === 'received') {
+    return {
+      status: 'received',
+      reason: {
+        nb: `Signert dokument mottatt ${day(state.at)}. Servicedesk kontrollerer det.`,
+        nn: `Signert dokument motteke ${day(state.at)}. Servicedesk kontrollerer det.`,
+        en: `Signed document received on ${day(state.at)}. Servicedesk is checking it.`,
+      },
+    };
+  }
+  if (state?.state === 'rejected') {
+    return {
+      status: 'todo',
+      reason: {
+        nb: `Servicedesk avviste dokumentet dere lastet opp ${day(state.at)}: «${state.reason}». Last opp et nytt signert eksemplar.`,
+        nn: `Servicedesk avviste dokumentet de lasta opp ${day(state.at)}: «${state.reason}». Last opp eit nytt signert eksemplar.`,
+        en: `Servicedesk rejected the document you uploaded on ${day(state.at)}: "${state.reason}". Upload a new signed copy.`,
+      },
+    };
+  }
+  // "approved" is also a completion; approved but not completed means servicedesk
+  // reopened the step afterwards, so it is plain "todo" again.
+  return base;
+}
+
 export function buildChecklist(registration: Registration, progress: CaseProgress = NO_PROGRESS): ChecklistStep[] {
   return STEP_IDS.map((id) => {
     const base = rule(registration, progress, id);
     // A recorded completion wins over "todo" but never over "not applicable" or "blocked":
     // a step that does not apply cannot be done, and a blocked step cannot be skipped.
+    // The same holds for a signed return: it only changes a step that is "todo".
     const completed = progress.completed[id];
-    const result = completed && base.status === 'todo' ? { status: 'done' as const, reason: DONE } : base;
+    const result =
+      base.status !== 'todo' ? base : completed ? { status: 'done' as const, reason: DONE } : withReturn(base, progress.returns?.[id]);
     return { id, title: TITLES[id], ...result };
   });
 }

@@ -67,7 +67,7 @@ const upload = multer({
 }).single('file');
 
 /** multer, with its errors turned into problems the user can act on. */
-const receiveMultipart: RequestHandler = (req, res, next) => {
+export const receiveMultipart: RequestHandler = (req, res, next) => {
   upload(req, res, (error: unknown) => {
     if (!error) return next();
     if (error instanceof multer.MulterError) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdminCaseListQuery, CloseCaseBody, DpoVerificationBody, RegistrationSchema, StepUpdateBody } from './contracts.js';
 import { certificatePaths, certificateSchemas } from './certificates-openapi.js';
+import { uploadPaths, uploadSchemas } from './uploads-openapi.js';
 
 /**
  * /openapi.json, generated from the zod schemas that validate requests. Schemas
@@ -107,6 +108,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         },
       },
       ...certificatePaths(problem),
+      ...uploadPaths(problem),
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': { get: { summary: 'Readiness (database reachable)', responses: { '200': { description: 'Ready' }, '503': problem } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Metrics in text format' } } } },
@@ -122,6 +124,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         DpoVerification: schemaOf(DpoVerificationBody),
         CloseCase: schemaOf(CloseCaseBody),
         ...certificateSchemas(schemaOf),
+        ...uploadSchemas(),
         Problem: {
           type: 'object',
           required: ['type', 'title', 'status', 'detail', 'code'],

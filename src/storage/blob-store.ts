@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 
 /**
  * Content-addressed file store. Bytes are streamed to a temporary file while
@@ -14,6 +13,8 @@ import { pipeline } from 'node:stream/promises';
 export interface StoredBlob {
   sha256: string;
   size: number;
+  /** False when the same content was stored already (by anyone) and this copy was dropped. */
+  created?: boolean;
 }
 
 export class BlobTooLargeError extends Error {
@@ -28,6 +29,8 @@ export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   size(sha256: string): Promise<number | undefined>;
   read(sha256: string): ReadStream;
+  /** Deletes a blob. Only for content nobody refers to (callers decide that). */
+  remove(sha256: string): Promise<void>;
   /** Absolute path of a stored blob (for tools that need a file). */
   pathOf(sha256: string): string;
   /** Removes leftovers of writes interrupted by a crash. Call at start. */
@@ -62,38 +65,61 @@ export function createBlobStore(root: string): BlobStore {
     }
   }
 
+  /**
+   * Creates `dir` (two levels below root at most) and fsyncs the parent of every
+   * directory it created, so the new entries survive a power loss along with the
+   * blob renamed into them.
+   */
+  async function ensureDir(dir: string): Promise<void> {
+    const missing: string[] = [];
+    for (let current = dir; current.startsWith(root) && current !== root && !(await exists(current)); current = path.dirname(current)) {
+      missing.unshift(current);
+    }
+    if (missing.length === 0) return;
+    await mkdir(dir, { recursive: true });
+    for (const created of missing) await fsyncDir(path.dirname(created));
+  }
+
   async function put(source: Readable, options: { maxBytes?: number } = {}): Promise<StoredBlob> {
     await mkdir(tmpDir, { recursive: true });
     const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.part`);
     const hash = createHash('sha256');
     let size = 0;
     const limit = options.maxBytes ?? Number.POSITIVE_INFINITY;
-    const meter = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > limit) return callback(new BlobTooLargeError(limit));
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    });
+    const handle = await open(tmp, 'wx', 0o640);
     try {
-      // flush: fsync before the descriptor closes, so the bytes are on disk before the rename.
-      await pipeline(source, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o640, flush: true }));
+      // Plain awaited writes rather than pipeline() into a write stream: a
+      // stream that does not own its descriptor never emits 'close', and
+      // pipeline() waits for it forever. Awaiting each write is the backpressure.
+      for await (const chunk of source) {
+        const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        size += bytes.length;
+        if (size > limit) throw new BlobTooLargeError(limit);
+        hash.update(bytes);
+        let written = 0;
+        while (written < bytes.length) written += (await handle.write(bytes, written, bytes.length - written)).bytesWritten;
+      }
+      await handle.sync();
+      await handle.close();
     } catch (error) {
+      await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });
       throw error;
     }
     const sha256 = hash.digest('hex');
     const target = pathOf(sha256);
-    if (await exists(target)) {
+    const existing = await stat(target).catch(() => undefined);
+    if (existing && existing.size === size) {
       // Same content already stored: nothing to do but drop the copy.
       await rm(tmp, { force: true });
-      return { sha256, size };
+      return { sha256, size, created: false };
     }
-    await mkdir(path.dirname(target), { recursive: true });
+    // A file of the wrong size under this name cannot be this content (damage
+    // from outside the service); the verified copy replaces it atomically.
+    await ensureDir(path.dirname(target));
     await rename(tmp, target);
     await fsyncDir(path.dirname(target));
-    return { sha256, size };
+    return { sha256, size, created: true };
   }
 
   return {
@@ -115,6 +141,11 @@ export function createBlobStore(root: string): BlobStore {
     },
     read(sha256) {
       return createReadStream(pathOf(sha256));
+    },
+    async remove(sha256) {
+      const file = pathOf(sha256);
+      await rm(file, { force: true });
+      await fsyncDir(path.dirname(file)).catch(() => undefined);
     },
     pathOf,
     async sweepTemporaryFiles() {

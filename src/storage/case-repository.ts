@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { CaseProgress, StepId } from '../domain/checklist.js';
 import type { Registration } from '../domain/registration.js';
 import { appendCaseEvent, readAuditTrail } from '../audit/event-log.js';
+import { returnStates } from '../domain/return-state.js';
 import { isUniqueViolation } from './database.js';
+import { returnRecordsOf } from './upload-repository.js';
 import type { Database } from './schema.js';
 
 export type CaseStatus = 'open' | 'closed';
@@ -67,25 +69,32 @@ export interface CaseRepository {
 type Row = Database['cases'];
 
 export function createCaseRepository(db: Kysely<Database>): CaseRepository {
-  async function progressOf(ids: string[]): Promise<Map<string, CaseProgress['completed']>> {
-    const map = new Map<string, CaseProgress['completed']>();
+  type StoredProgress = Pick<CaseProgress, 'completed' | 'returns'>;
+  async function progressOf(ids: string[]): Promise<Map<string, StoredProgress>> {
+    const map = new Map<string, StoredProgress>();
     if (ids.length === 0) return map;
     const rows = await db.selectFrom('step_completions').selectAll().where('case_id', 'in', ids).execute();
     for (const row of rows) {
-      const completed = map.get(row.case_id) ?? {};
-      completed[row.step_id as StepId] = { at: row.completed_at };
-      map.set(row.case_id, completed);
+      const progress = map.get(row.case_id) ?? { completed: {} };
+      progress.completed[row.step_id as StepId] = { at: row.completed_at };
+      map.set(row.case_id, progress);
+    }
+    // Signed returns (issue 4) feed the checklist as well.
+    for (const [caseId, records] of await returnRecordsOf(db, ids)) {
+      const progress = map.get(caseId) ?? { completed: {} };
+      progress.returns = returnStates(records);
+      map.set(caseId, progress);
     }
     return map;
   }
 
-  function toRecord(row: Row, completed: CaseProgress['completed'] | undefined): CaseRecord {
+  function toRecord(row: Row, stored: StoredProgress | undefined): CaseRecord {
     return {
       id: row.id,
       status: row.status as CaseStatus,
       registration: JSON.parse(row.registration) as Registration,
       tokenHash: row.token_hash,
-      progress: { completed: completed ?? {}, dpoVerifiedAt: row.dpo_verified_at },
+      progress: { completed: stored?.completed ?? {}, dpoVerifiedAt: row.dpo_verified_at, ...(stored?.returns ? { returns: stored.returns } : {}) },
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       closedAt: row.closed_at,

@@ -114,10 +114,32 @@ export interface CertificateSubmissionsTable {
   certificate_pem: string;
 }
 
+export interface UploadsTable {
+  id: string;
+  case_id: string;
+  sha256: string;
+  size: number;
+  media_type: string;
+  pdf_sha256: string;
+  file_name: string | null;
+  page_count: number;
+  status: string;
+  document_id: string | null;
+  template_id: string | null;
+  /** The analysis result as JSON. */
+  analysis: string;
+  created_at: string;
+  decision: string | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   webhook_cursors: WebhookCursorsTable;
   outbox_messages: OutboxMessagesTable;
   certificate_submissions: CertificateSubmissionsTable;
+  uploads: UploadsTable;
   issued_documents: IssuedDocumentsTable;
   cases: CasesTable;
   case_services: CaseServicesTable;

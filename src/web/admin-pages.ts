@@ -19,6 +19,8 @@ export interface AdminPagesDeps extends WebDeps {
   adminTokenHash: string;
   /** Limits login attempts per client address. */
   loginLimiter?: RequestHandler;
+  /** Extra servicedesk routes (e.g. upload decisions), behind the session guard. */
+  extraAdminRoutes?: (web: WebDeps, requireSession: RequestHandler) => Router;
   /** Extra sections on the servicedesk case page, contributed by other capabilities. */
   caseSections?: ((record: CaseRecord, req: Request) => Promise<Record<string, unknown>>)[];
 }
@@ -44,15 +46,19 @@ function hasSession(deps: AdminPagesDeps, req: Request): boolean {
   return safeEqual(value, sessionValue(deps, expiry, match[2]!));
 }
 
-export function adminPages(deps: AdminPagesDeps): Router {
-  const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 });
-
-  const requireSession: RequestHandler = (req, res, next) => {
+/** Lets a request through only with a valid servicedesk session cookie. */
+export function adminSessionGuard(deps: AdminPagesDeps): RequestHandler {
+  return (req, res, next) => {
     if (hasSession(deps, req)) return next();
     if (req.method === 'GET') return res.redirect(303, '/admin/login');
     renderPage(deps, req, res, 'admin-login', 'admin.login.title', {}, 401);
   };
+}
+
+export function adminPages(deps: AdminPagesDeps): Router {
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 });
+  const requireSession = adminSessionGuard(deps);
 
   router.get('/admin/login', (req, res) => {
     if (hasSession(deps, req)) return res.redirect(303, '/admin');
@@ -72,6 +78,8 @@ export function adminPages(deps: AdminPagesDeps): Router {
     setCookie(req, res, SESSION_COOKIE, sessionValue(deps, expiry, randomId(12)), { sameSite: 'Strict', path: '/admin', maxAgeSeconds: SESSION_SECONDS });
     res.redirect(303, '/admin');
   });
+
+  if (deps.extraAdminRoutes) router.use(deps.extraAdminRoutes(deps, requireSession));
 
   router.post('/admin/logout', form, (req, res) => {
     verifyCsrf(deps, req, (req.body as FormBody)?._csrf);

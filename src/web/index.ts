@@ -10,7 +10,9 @@ import { createViews } from './views.js';
 import { languageSwitch, pageLocale, renderMessage, type WebDeps } from './web-context.js';
 import { translate } from './i18n.js';
 
-export interface WebOptions extends Omit<PublicPagesDeps & AdminPagesDeps, keyof WebDeps> {
+export interface WebOptions extends Omit<PublicPagesDeps & AdminPagesDeps, keyof WebDeps | 'caseSections'> {
+  caseSections?: PublicPagesDeps['caseSections'];
+  adminCaseSections?: AdminPagesDeps['caseSections'];
   secret: Buffer;
   logger: Logger;
   /** Extra page routers from other capabilities (documents, uploads, certificates). */
@@ -28,8 +30,8 @@ export function webRouter(options: WebOptions): { router: Router; deps: WebDeps 
   router.use('/static', express.static(path.join(root, 'src/web/static'), { maxAge: '1h', index: false, fallthrough: false }));
   router.use((req, res, next) => (NOT_WEB.test(req.path) ? next('router') : next()));
   router.use(languageSwitch);
-  router.use(publicPages({ ...options, ...deps }));
-  router.use(adminPages({ ...options, ...deps }));
+  router.use(publicPages({ ...options, ...deps, caseSections: options.caseSections }));
+  router.use(adminPages({ ...options, ...deps, caseSections: options.adminCaseSections }));
   for (const extra of options.extraRouters ?? []) router.use(extra(deps));
   router.use((req, res) => {
     const locale = pageLocale(req);

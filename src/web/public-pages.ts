@@ -19,6 +19,8 @@ export interface PublicPagesDeps extends WebDeps, RegisterCaseDeps {
   /** Base URL for the secret case link, e.g. https://onboarding.example.no; else taken from the request. */
   publicUrl: string | undefined;
   registrationLimiter?: RequestHandler;
+  /** Extra sections of the case page (documents, uploads, certificates). */
+  caseSections?: (record: CaseRecord, req: Request) => Promise<Record<string, unknown>>;
 }
 
 /** The per-case cookie that replaces the secret link once it has been opened. */
@@ -100,9 +102,9 @@ export function publicPages(deps: PublicPagesDeps): Router {
 
   router.get('/case/:id', async (req, res) => {
     const record = await loadCaseForBrowser(deps, req, String(req.params.id));
-    const history = await deps.cases.events(record.id);
+    const [history, sections] = await Promise.all([deps.cases.events(record.id), deps.caseSections?.(record, req) ?? {}]);
     const facts = caseFacts(deps, req, record);
-    renderPage(deps, req, res, 'case', 'case.title', { ...facts, history, titleParams: { name: facts.caseName } });
+    renderPage(deps, req, res, 'case', 'case.title', { ...facts, ...sections, history, titleParams: { name: facts.caseName } });
   });
 
   router.post('/case/:id/forget', form, (req, res) => {

@@ -13,7 +13,7 @@ import { attachment, header, startSmtpHarness, type SmtpHarness } from './smtp-h
 let smtp: SmtpHarness;
 let service: TestService;
 let orgIndex = 0;
-const ORGS = ['991825827', '974760673', '123456785', '100101696', '910075918', '983163327', '988312495', '971032146'];
+const ORGS = ['991825827', '974760673', '123456785', '100101696', '910075918', '983163327', '988312495', '971032146', '889640782', '920010008', '812345672'];
 
 beforeAll(async () => {
   smtp = await startSmtpHarness();
@@ -36,6 +36,13 @@ async function caseWithQueuedReturn(step: 'dpv-terms' | 'ks-agreement' = 'dpv-te
   const body = validRegistration({ organizationNumber: ORGS[orgIndex++] });
   const created = await request(service.app).post('/api/cases').send(body);
   expect(created.status).toBe(201);
+  // Send the registration's order form first, so the test sees only the return's letter.
+  const behaviour = smtp.behaviour;
+  smtp.behaviour = () => 'accept';
+  await drain();
+  smtp.received.length = 0;
+  smtp.attempts = 0;
+  smtp.behaviour = behaviour;
   const registration = (parseRegistration(body) as { ok: true; value: Registration }).value;
   const pdf = Buffer.from(`%PDF-1.7\n% signed scan ${created.body.id}\n%%EOF\n`);
   const blob = await service.blobs.putBuffer(pdf);
@@ -67,6 +74,21 @@ describe('outbox over real SMTP', () => {
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ caseId: first.body.id, kind: 'order-form', status: 'pending' });
     expect(added[0]!.message.to).toEqual(['servicedesk@digdir.no']);
+  });
+
+  it('sends the order form PDF to servicedesk after registration and marks the step done', async () => {
+    const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber: ORGS[orgIndex++] }));
+    await drain();
+    const mail = smtp.received.find((m) => m.raw.replace(/=\r?\n/g, '').includes(created.body.id))!;
+    expect(header(mail.raw, 'To')).toBe('servicedesk@digdir.no');
+    expect(header(mail.raw, 'Subject')).toMatch(/Bestilling/);
+    const pdf = attachment(mail.raw, `bestilling-${created.body.case.organizationNumber}.pdf`)!;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const view = await request(service.app).get(`/api/cases/${created.body.id}`).set('Authorization', `Bearer ${created.body.accessToken}`);
+    expect(view.body.checklist.find((s: { id: string }) => s.id === 'order-form').status).toBe('done');
+    // The letter carries the same issued document the agency downloads.
+    const issued = await service.issuedDocuments.listForCase(created.body.id);
+    expect(issued.map((d) => d.sha256)).toContain(createHash('sha256').update(pdf).digest('hex'));
   });
 
   it('sends signed DPV terms to Altinn with servicedesk in copy, and shows the delivery on the case', async () => {
@@ -143,6 +165,8 @@ describe('outbox over real SMTP', () => {
   it('zips the accepted certificate as a .cer for servicedesk, queued in the transaction that accepts it', async () => {
     const body = validRegistration({ organizationNumber: ORGS[orgIndex++] });
     const created = await request(service.app).post('/api/cases').send(body);
+    await drain();
+    smtp.received.length = 0;
     const registration = (parseRegistration(body) as { ok: true; value: Registration }).value;
     const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem', 'utf8');
     const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');

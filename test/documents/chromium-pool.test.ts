@@ -154,5 +154,5 @@ describe('supervision', () => {
       expect(existsSync(root)).toBe(false);
       expect(zombieChildren()).toEqual([]);
     }
-  });
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createService, type Service } from '../../src/service.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -11,7 +12,9 @@ export interface TestService extends Service {
   dispose(): Promise<void>;
 }
 
-export async function startTestService(options: { env?: Record<string, string>; clock?: () => Date; database?: TestDatabase } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { env?: Record<string, string>; clock?: () => Date; database?: TestDatabase; blobs?: BlobStore } = {},
+): Promise<TestService> {
   const testDatabase = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     DATA_DIR: testDatabase.dataDir,
@@ -23,7 +26,12 @@ export async function startTestService(options: { env?: Record<string, string>; 
     LOGIN_RATE_LIMIT: '0',
     ...options.env,
   });
-  const service = await createService({ config, logger: createLogger({ level: 'silent' }), ...(options.clock ? { clock: options.clock } : {}) });
+  const service = await createService({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.blobs ? { blobs: options.blobs } : {}),
+  });
   return {
     ...service,
     testDatabase,

@@ -3,6 +3,7 @@ import { migration001 } from './001-cases.js';
 import { migration002 } from './002-documents.js';
 import { migration005 } from './005-outbox.js';
 import { migration003 } from './003-certificates.js';
+import { migration004 } from './004-uploads.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -15,5 +16,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '002-documents': migration002,
     '005-outbox': migration005,
     '003-certificates': migration003,
+    '004-uploads': migration004,
   };
 }

@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDocument } from '../returns/support/documents.js';
+import { makeTestSigner, signPdf } from '../returns/support/sign.js';
+import { validRegistration } from '../support/fixtures.js';
+import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startTestService();
+});
+afterAll(async () => {
+  await service.dispose();
+});
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+async function browserCase(org = '991825827') {
+  const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber: org }));
+  const agent = request.agent(service.app);
+  await agent.get(`/c/${created.body.id}/${created.body.accessToken}`);
+  const page = await agent.get(`/case/${created.body.id}`);
+  return { id: created.body.id as string, agent, csrf: csrfOf(page.text), html: page.text };
+}
+
+describe('case page: uploads and certificate', () => {
+  it('uploads a signed return from the form and shows the analysis', async () => {
+    const { id, agent, csrf } = await browserCase();
+    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 2 });
+    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
+    const posted = await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
+    expect(posted.status).toBe(303);
+    const page = await agent.get(`/case/${id}`);
+    expect(page.text).toMatch(/badge badge-complete">Komplett/);
+    expect(page.text).toContain('Sider funnet: 1, 2');
+    expect(page.text).toMatch(/Bruksvilkår for Altinn DPV<\/h3>\s*<p><span class="badge badge-received">/);
+  });
+
+  it('shows a wrong file type next to the file field', async () => {
+    const { id, agent, csrf } = await browserCase('974760673');
+    const response = await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from('<html>not a scan</html>'), 'skann.pdf');
+    expect(response.status).toBe(415);
+    expect(response.text).toMatch(/id="f-file-error"[^>]*>[\s\S]*?PDF, JPEG, PNG/);
+    expect(response.text).toContain('<a href="#f-file">');
+  });
+
+  it('refuses an upload without the CSRF token and keeps nothing', async () => {
+    const { id, agent } = await browserCase('123456785');
+    const response = await agent.post(`/case/${id}/uploads`).attach('file', Buffer.from('%PDF-1.7\n%%EOF'), 'x.pdf');
+    expect(response.status).toBe(403);
+    expect((await service.returns.list(id))).toHaveLength(0);
+  });
+
+  it('submits a certificate and shows every check with its verdict; a private key is refused next to the field', async () => {
+    const { id, agent, csrf } = await browserCase('100101696');
+    const garbage = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'), 'key.pem');
+    expect(garbage.status).toBe(422);
+    expect(garbage.text).toMatch(/id="f-certificate-error"[^>]*>[\s\S]*?privat/i);
+    const { readFileSync } = await import('node:fs');
+    const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem');
+    const response = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', pem, 'digdir.cer');
+    // Digdir's certificate is for 991825827, not this case's 100101696: rejected, with the reason shown.
+    expect(response.status).toBe(422);
+    expect(response.text).toContain('badge badge-rejected');
+    expect(response.text).toMatch(/badge badge-fail">Feil<\/span>[^<]*991825827/);
+    expect(response.text).toMatch(/badge badge-pass">OK/);
+  });
+
+  it('servicedesk approves an upload from the case page and the agency sees it', async () => {
+    const { id, agent, csrf } = await browserCase('910075918');
+    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
+    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
+    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
+    const admin = request.agent(service.app);
+    const login = await admin.get('/admin/login');
+    await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+    const page = await admin.get(`/admin/cases/${id}`);
+    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1];
+    const decided = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'approve', reason: 'Signert av daglig leder' });
+    expect(decided.status).toBe(303);
+    const agencyPage = await agent.get(`/case/${id}`);
+    expect(agencyPage.text).toContain('Godkjent av servicedesk');
+    expect(agencyPage.text).toMatch(/Bruksvilkår for Altinn DPV<\/h3>\s*<p><span class="badge badge-done">/);
+  });
+});
