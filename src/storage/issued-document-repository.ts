@@ -1,3 +1,4 @@
+import { appendCaseEvent } from '../audit/event-log.js';
 import type { Kysely } from 'kysely';
 import { isUniqueViolation } from './database.js';
 import type { Database } from './schema.js';
@@ -59,20 +60,31 @@ export function createIssuedDocumentRepository(db: Kysely<Database>): IssuedDocu
   return {
     async record(document) {
       try {
-        await db
-          .insertInto('issued_documents')
-          .values({
-            id: document.id,
-            case_id: document.caseId,
-            template_id: document.templateId,
-            template_version: document.templateVersion,
-            locale: document.locale,
-            data_hash: document.dataHash,
-            sha256: document.sha256,
-            page_count: document.pageCount,
-            issued_at: document.issuedAt,
-          })
-          .execute();
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('issued_documents')
+            .values({
+              id: document.id,
+              case_id: document.caseId,
+              template_id: document.templateId,
+              template_version: document.templateVersion,
+              locale: document.locale,
+              data_hash: document.dataHash,
+              sha256: document.sha256,
+              page_count: document.pageCount,
+              issued_at: document.issuedAt,
+            })
+            .execute();
+          // The first issue of a document is part of the case's audit trail.
+          await appendCaseEvent(trx, {
+            caseId: document.caseId,
+            type: 'document.issued',
+            actor: 'system',
+            at: document.issuedAt,
+            artefactSha256: document.sha256,
+            data: { documentId: document.id, templateId: document.templateId, templateVersion: document.templateVersion, locale: document.locale, pageCount: document.pageCount },
+          });
+        });
         return document;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;

@@ -140,3 +140,27 @@ describe('efm-onboarding audit verify', () => {
     expect(JSON.parse(out).results[0].problems).toContainEqual({ kind: 'edited', seq: 2 });
   });
 });
+
+describe('issued documents in the trail', () => {
+  it('the first issue of a document is appended with its SHA-256; a re-issue of the same facts is not', async () => {
+    const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber: '889640782' }));
+    const document = {
+      id: 'ABCDEFGH',
+      caseId: created.body.id as string,
+      templateId: 'order-form',
+      templateVersion: 1,
+      locale: 'nb',
+      dataHash: 'd'.repeat(64),
+      sha256: 'e'.repeat(64),
+      pageCount: 2,
+      issuedAt: new Date().toISOString(),
+    };
+    await service.issuedDocuments.record(document);
+    await service.issuedDocuments.record({ ...document, id: 'ZZZZZZZZ' });
+    const audit = await request(service.app).get(`/api/cases/${created.body.id}/audit`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    const issued = audit.body.entries.filter((e: { type: string }) => e.type === 'document.issued');
+    expect(issued).toHaveLength(1);
+    expect(issued[0]).toMatchObject({ artefactSha256: 'e'.repeat(64), data: { documentId: 'ABCDEFGH', templateId: 'order-form' } });
+    expect(audit.body.verified).toBe(true);
+  });
+});
