@@ -1,3 +1,4 @@
+import { createPoller } from './poller.js';
 import { createHmac } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
@@ -107,9 +108,6 @@ export interface WebhookDispatcher {
 export function createWebhookDispatcher(deps: { db: Kysely<Database>; config: WebhookConfig; clock: () => Date; logger: Logger; resolve?: Resolver }): WebhookDispatcher {
   const resolve = deps.resolve ?? systemResolver;
   const { db, config } = deps;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
 
   async function cursorOf(target: string) {
     const row = await db.selectFrom('webhook_cursors').selectAll().where('target', '=', target).executeTakeFirst();
@@ -165,30 +163,14 @@ export function createWebhookDispatcher(deps: { db: Kysely<Database>; config: We
     return total;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => {
-          deps.logger.error({ err: error }, 'webhook pass failed');
-          return 0;
-        })
-        .finally(schedule);
-    }, config.pollIntervalMs);
-    timer.unref();
-  }
+  const poller = createPoller({ intervalMs: config.pollIntervalMs, pass: runOnce, logger: deps.logger, failureMessage: 'webhook pass failed' });
 
   return {
     runOnce,
     start() {
-      if (!stopped || config.urls.length === 0) return;
-      stopped = false;
-      schedule();
+      if (config.urls.length === 0) return;
+      poller.start();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
+    stop: () => poller.stop(),
   };
 }

@@ -1,3 +1,4 @@
+import { createPoller } from './poller.js';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from '../storage/schema.js';
@@ -43,9 +44,6 @@ export interface DeliveryWorker {
 }
 
 export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
 
   async function deliver(record: OutboxRecord): Promise<void> {
     const now = deps.clock();
@@ -92,30 +90,11 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     return due.length;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = runOnce()
-        .catch((error: unknown) => {
-          deps.logger.error({ err: error }, 'delivery worker pass failed');
-          return 0;
-        })
-        .finally(schedule);
-    }, deps.policy.pollIntervalMs);
-    timer.unref();
-  }
+  const poller = createPoller({ intervalMs: deps.policy.pollIntervalMs, pass: runOnce, logger: deps.logger, failureMessage: 'delivery worker pass failed' });
 
   return {
     runOnce,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      schedule();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
+    start: () => poller.start(),
+    stop: () => poller.stop(),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseProgress, StepId } from '../domain/checklist.js';
 import type { Registration } from '../domain/registration.js';
+import type { AuditEntry } from '../audit/chain.js';
 import { appendCaseEvent, readAuditTrail } from '../audit/event-log.js';
 import { returnStates } from '../domain/return-state.js';
 import { isUniqueViolation } from './database.js';
@@ -21,15 +22,8 @@ export interface CaseRecord {
   closeReason: string | null;
 }
 
-export interface CaseEvent {
-  seq: number;
-  type: string;
-  actor: string;
-  at: string;
-  data: Record<string, unknown>;
-  artefactSha256: string | null;
-  hash: string;
-}
+/** An audit entry as the case history shows it (without the case id and the link hash). */
+export type CaseEvent = Omit<AuditEntry, 'caseId' | 'prevHash'>;
 
 export interface CaseFilter {
   status?: CaseStatus | undefined;
@@ -234,7 +228,7 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
 
     async events(id) {
       const { entries } = await readAuditTrail(db, id);
-      return entries.map((e) => ({ seq: e.seq, type: e.type, actor: e.actor, at: e.at, data: e.data, artefactSha256: e.artefactSha256, hash: e.hash }));
+      return entries.map(({ caseId: _caseId, prevHash: _prevHash, ...event }) => event);
     },
   };
 }
