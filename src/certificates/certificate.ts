@@ -266,19 +266,21 @@ function generalNames(tlv: Tlv): { dns: string[]; email: string[]; uri: string[]
   return out;
 }
 
-interface ExtensionFields {
-  keyUsage: KeyUsageName[] | null;
-  basicConstraints: ParsedCertificate['basicConstraints'];
-  policies: string[];
-  extendedKeyUsage: string[] | null;
-  subjectKeyId: string | null;
-  authorityKeyId: string | null;
-  ocspUrls: string[];
-  caIssuerUrls: string[];
-  crlUrls: string[];
-  subjectAltNames: ParsedCertificate['subjectAltNames'];
-  qcStatements: ParsedCertificate['qcStatements'];
-}
+/** The certificate fields read from its extensions. */
+type ExtensionFields = Pick<
+  ParsedCertificate,
+  | 'keyUsage'
+  | 'basicConstraints'
+  | 'policies'
+  | 'extendedKeyUsage'
+  | 'subjectKeyId'
+  | 'authorityKeyId'
+  | 'ocspUrls'
+  | 'caIssuerUrls'
+  | 'crlUrls'
+  | 'subjectAltNames'
+  | 'qcStatements'
+>;
 
 function readExtensions(list: Extension[]): ExtensionFields {
   const fields: ExtensionFields = {
