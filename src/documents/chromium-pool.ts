@@ -80,6 +80,8 @@ export class RendererUnavailableError extends Error {
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
+  // No SwiftShader in the GPU process: printing to PDF rasterises nothing (-15 MB PSS).
+  '--disable-software-rasterizer',
   '--disable-quic',
   '--no-first-run',
   '--disable-background-networking',
@@ -95,7 +97,11 @@ export const CHROMIUM_ARGS = [
   '--disable-crash-reporter',
   '--disable-breakpad',
   // Frames stay in the page's process, so its request interception sees their requests too.
-  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess',
+  // The WebUIOmnibox* features: headless Chromium 156 preloads the address bar's popup
+  // (chrome://omnibox-popup.top-chrome) in a renderer of its own that no page ever
+  // uses, about 50 MB PSS per browser (docs/benchmarks.md).
+  // One flag only: Chromium reads the last --disable-features and ignores the others.
+  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
   '--disable-site-isolation-trials',
   // Belt and braces behind request interception: Chromium opens a speculative
   // connection for a frame navigation before interception can abort it. Route every

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { buffer } from 'node:stream/consumers';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { buildChecklist, type ChecklistStep } from '../domain/checklist.js';
@@ -200,10 +199,8 @@ export function createDocuments(options: DocumentsOptions): Documents {
     });
   }
 
-  async function readBlob(sha: string): Promise<Uint8Array | undefined> {
-    if (!(await options.blobs.has(sha))) return undefined;
-    return new Uint8Array(await buffer(options.blobs.read(sha)));
-  }
+  // One read, no existence check first: the cache path of every repeat download.
+  const readBlob = (sha: string): Promise<Uint8Array | undefined> => options.blobs.readAll(sha);
 
   async function renderDocument(record: CaseRecord, template: DocumentTemplate, locale: Locale, hash: string, useCache: boolean): Promise<RenderedDocument> {
     const facts = documentFacts(record);

@@ -1,5 +1,5 @@
 import { PDFDocument } from '@cantoo/pdf-lib';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, default as Sharp } from 'sharp';
 
 /**
  * Turns a scanned image (JPEG, PNG, multi-page TIFF) into a PDF with one page
@@ -26,14 +26,20 @@ export interface ImageLimits {
 }
 
 const A4_WIDTH_PT = 595.28;
-let configured = false;
+let loading: Promise<typeof Sharp> | undefined;
 
-function configureSharp(): void {
-  if (configured) return;
-  configured = true;
-  // libvips keeps decoded images in a cache of up to 50 MB by default; an upload
-  // service never reads the same scan twice, so that memory is better not held.
-  sharp.cache(false);
+/**
+ * sharp (libvips) is loaded on the first image upload, not at start: about 19 MB
+ * PSS that a service receiving only PDFs never needs.
+ */
+function loadSharp(): Promise<typeof Sharp> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    // libvips keeps decoded images in a cache of up to 50 MB by default; an upload
+    // service never reads the same scan twice, so that memory is better not held.
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
 }
 
 function isPixelLimit(error: unknown): boolean {
@@ -41,7 +47,7 @@ function isPixelLimit(error: unknown): boolean {
 }
 
 export async function imageToPdf(file: string, limits: ImageLimits): Promise<{ pdf: Uint8Array; pageCount: number }> {
-  configureSharp();
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(file, { limitInputPixels: false }).metadata();

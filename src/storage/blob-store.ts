@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -29,6 +29,8 @@ export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   size(sha256: string): Promise<number | undefined>;
   read(sha256: string): ReadStream;
+  /** The whole blob in memory (small blobs such as issued PDFs), undefined if there is none. */
+  readAll(sha256: string): Promise<Uint8Array | undefined>;
   /** Deletes a blob. Only for content nobody refers to (callers decide that). */
   remove(sha256: string): Promise<void>;
   /** Absolute path of a stored blob (for tools that need a file). */
@@ -141,6 +143,15 @@ export function createBlobStore(root: string): BlobStore {
     },
     read(sha256) {
       return createReadStream(pathOf(sha256));
+    },
+    async readAll(sha256) {
+      if (!SHA256.test(sha256)) return undefined;
+      try {
+        return await readFile(pathOf(sha256));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
     },
     async remove(sha256) {
       const file = pathOf(sha256);

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely';
+import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Dialect } from './migrations/dialect.js';
 import type { Database } from './schema.js';
@@ -23,8 +24,12 @@ export interface DatabaseOptions {
   sqlitePath: string;
 }
 
+const require = createRequire(import.meta.url);
+
 export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url && /^postgres(ql)?:\/\//.test(options.url)) {
+    // Loaded only for PostgreSQL: a SQLite deployment is spared its ≈ 9 MB.
+    const pg = require('pg') as typeof PgModule;
     // bigint (int8) as number: our ids stay far below 2^53.
     pg.types.setTypeParser(20, (value) => Number(value));
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
@@ -39,8 +44,31 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return handle(db, 'sqlite');
+}
+
+/**
+ * Kysely prepares every query anew; compiling the statement was about a third of
+ * the database time of a cached document download (profile in docs/benchmarks.md).
+ * Our queries are a fixed set of shapes, so their statements are kept and reused.
+ * Safe because Kysely runs one query at a time on the single SQLite connection.
+ */
+export function withStatementCache(sqlite: SQLite.Database, limit = 500): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text) {
+      let statement = statements.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        // Queries built with a variable number of values (IN lists) make new shapes; keep the set bounded.
+        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function handle(db: Kysely<Database>, dialect: Dialect): DatabaseHandle {

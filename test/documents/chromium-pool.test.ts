@@ -4,7 +4,7 @@ import { ChromiumPool, QueueFullError, RenderTimeoutError } from '../../src/docu
 import { assetsDir } from '../../src/documents/documents.js';
 import { createLogger } from '../../src/observability/logger.js';
 import path from 'node:path';
-import { connectionCounter, eventually, pdfText, processesMentioning, zombieChildren } from './helpers.js';
+import { connectionCounter, descendantCommandLines, eventually, pdfText, processesMentioning, zombieChildren } from './helpers.js';
 
 /**
  * The supervised Chromium pool on its own: isolation of the page (no network,
@@ -57,6 +57,18 @@ describe('page isolation', () => {
   it('uses the bundled font for Norwegian and Sámi letters', async () => {
     const pdf = await pool.render({ html: html('<p>æøå ÆØÅ áčđŋšŧž ÁČĐŊŠŦŽ</p>'), tagged: true });
     expect(await pdfText(pdf)).toContain('æøå ÆØÅ áčđŋšŧž ÁČĐŊŠŦŽ');
+  });
+});
+
+describe('footprint', () => {
+  it('runs one renderer per pool page and no other: headless Chromium preloads no browser UI of its own', async () => {
+    // Both pages busy at once, so both have their renderer.
+    await Promise.all([pool.render({ html: html('<p>a</p>'), tagged: true }), pool.render({ html: html('<p>b</p>'), tagged: true })]);
+    const [browserPid] = pool.stats().browserPids;
+    const renderers = descendantCommandLines(browserPid!).filter((cmdline) => cmdline.includes('--type=renderer'));
+    // Without the WebUIOmnibox* features disabled a third renderer holds chrome://omnibox-popup (≈ 50 MB).
+    expect(renderers).toHaveLength(2);
+    expect(renderers.join('\n')).not.toContain('webui');
   });
 });
 

@@ -139,6 +139,22 @@ export function processesMentioning(marker: string): number[] {
     .map((p) => p.pid);
 }
 
+/** Command lines of the live descendants of `root` (a browser's helpers: zygotes, renderers, utilities). */
+export function descendantCommandLines(root: number): string[] {
+  const all = processes().filter((p) => p.state !== 'Z');
+  const mine = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) {
+      if (!mine.has(p.pid) && mine.has(p.ppid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return all.filter((p) => p.pid !== root && mine.has(p.pid)).map((p) => p.cmdline);
+}
+
 /** Zombie children of this test process (Chromium main processes it failed to reap). */
 export function zombieChildren(): number[] {
   return processes()
