@@ -129,23 +129,31 @@ describe('content', () => {
     const nn = await pdfText(pdfs.get('dpv-terms/nn')!);
     expect(nn).toContain('Namn (blokkbokstavar)');
     expect(nn).toContain('treng ikkje signere');
-    const en = await pdfText(pdfs.get('dpv-terms/en')!);
-    expect(en).toContain('Name (block capitals)');
+    expect(nn.replace(/\s+/g, ' ')).toContain('send skanninga til firmapost@brreg.no');
+    const en = (await pdfText(pdfs.get('dpv-terms/en')!)).replace(/\s+/g, ' ');
+    for (const line of ['Name (block capitals)', 'send the scan to firmapost@brreg.no', 'Altinn service owners need not sign']) expect(en).toContain(line);
     expect((await pdfInfo(pdfs.get('dpv-terms/nb')!)).Pages).toBe('2');
   });
 
-  it('writes the KS cover letter with the annexes, copy to servicedesk and the fee note for state agencies only', async () => {
-    const nb = await pdfText(pdfs.get('ks-cover-letter/nb')!);
-    expect(nb).toContain('alle de 7 bilagene');
-    expect(nb).toContain('Bilag 4');
-    expect(nb).toContain('servicedesk@digdir.no');
-    expect(nb).toContain('dekker tilknytningsavgiften');
+  it('writes the KS cover letter in every language: one PDF of the agreement and all 7 annexes, annex 4 naming the local administrator, servicedesk in copy, the fee note for state agencies only', async () => {
+    const flat = async (key: string) => (await pdfText(pdfs.get(key)!)).replace(/\s+/g, ' ');
+    const expected: Record<'nb' | 'nn' | 'en', string[]> = {
+      nb: ['alle de 7 bilagene', 'til én PDF-fil', 'Bilag 4 navngir den lokale administratoren', 'servicedesk@digdir.no står på kopi', 'dekker tilknytningsavgiften'],
+      nn: ['alle dei 7 bilaga', 'til éi PDF-fil', 'Bilag 4 namngir den lokale administratoren', 'servicedesk@digdir.no står på kopi', 'dekkjer tilknytingsavgifta'],
+      en: ['all 7 annexes', 'into one PDF file', 'Annex 4 names the local administrator', 'servicedesk@digdir.no is in copy', 'covers the KS connection fee'],
+    };
+    for (const [lang, phrases] of Object.entries(expected)) {
+      const text = await flat(`ks-cover-letter/${lang}`);
+      for (const phrase of phrases) expect(text, `ks-cover-letter/${lang}: ${phrase}`).toContain(phrase);
+    }
     const municipality = await register(validRegistration({ organizationNumber: '964338531', sector: 'municipality', names: { nb: 'Oslo kommune', nn: 'Oslo kommune', en: 'City of Oslo', acronym: 'OK' } }));
-    const res = await download(municipality, 'ks-cover-letter', 'nb');
-    expect(res.status).toBe(200);
-    const text = await pdfText(res.body as Buffer);
-    expect(text).toContain('Oslo kommune');
-    expect(text).not.toContain('tilknytningsavgift');
+    for (const [lang, fee] of [['nb', 'tilknytningsavgift'], ['nn', 'tilknytingsavgift'], ['en', 'connection fee']] as const) {
+      const res = await download(municipality, 'ks-cover-letter', lang);
+      expect(res.status).toBe(200);
+      const text = await pdfText(res.body as Buffer);
+      expect(text).toContain(lang === 'en' ? 'City of Oslo' : 'Oslo kommune');
+      expect(text, `no fee note for a municipality (${lang})`).not.toContain(fee);
+    }
   });
 });
 
@@ -205,6 +213,25 @@ describe('traceability', () => {
       expect(text).toContain(`${formatReference(documentId)} · side ${page}/2`);
     }
   });
+
+  it('puts a valid QR code and reference on every page of every document in every language', async () => {
+    for (const [key, pdf] of pdfs) {
+      const [templateId, lang] = key.split('/') as [string, 'nb' | 'nn' | 'en'];
+      const record = (await service.issuedDocuments.findBySha256(createHash('sha256').update(pdf).digest('hex')))!;
+      const pageCount = Number((await pdfInfo(pdf)).Pages);
+      expect(record.pageCount, key).toBe(pageCount);
+      const text = await pdfText(pdf);
+      for (let page = 1; page <= pageCount; page++) {
+        const codes = await readQrCodes(pdf, page);
+        expect(codes, `${key} page ${page}`).toHaveLength(1);
+        expect(service.documents.verifyPageCode(codes[0]!), `${key} page ${page}`).toEqual({
+          ok: true,
+          code: { documentId: record.id, caseId: stateCase.id, templateId, templateVersion: 1, page, pageCount },
+        });
+        expect(text, `${key} page ${page}`).toContain(`${formatReference(record.id)} · ${lang === 'en' ? 'page' : 'side'} ${page}/${pageCount}`);
+      }
+    }
+  }, 60_000);
 
   it('detects a forged or altered code', async () => {
     const [code] = await readQrCodes(pdfs.get('order-form/en')!, 1);
