@@ -12,7 +12,7 @@ RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium fonts-dejavu-core icc-profiles-free poppler-utils tini \
+ && apt-get install -y --no-install-recommends chromium-headless-shell fonts-dejavu-core icc-profiles-free poppler-utils tini \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system efm && useradd --system --gid efm --home-dir /app --shell /usr/sbin/nologin efm
 WORKDIR /app
@@ -24,7 +24,7 @@ COPY assets ./assets
 COPY bin ./bin
 RUN mkdir -p /app/data && chown efm:efm /app/data
 USER efm
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/app/data CHROMIUM_PATH=/usr/bin/chromium
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/app/data CHROMIUM_PATH=/usr/lib/chromium/chromium-headless-shell
 EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -7,6 +7,7 @@
  *               /api/cases/:id/documents/dpv-terms.pdf for a case not rendered
  *               before, so every request is a render by the long-lived browser
  *   cache       repeat downloads of documents already issued (X-Cache: hit)
+ *   pool, full browser  the same on /usr/bin/chromium instead of the headless shell
  *   launch/doc  a new Chromium for every document (the baseline the pool
  *               replaces), in this process through the same pipeline
  * Every render goes through the whole pipeline (Handlebars, Chromium, pdf-lib
@@ -22,7 +23,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -226,12 +227,12 @@ interface ServiceProcess {
 }
 
 /** The built service as an operator runs it (`npm start` runs the same file), in its own process. */
-async function startService(dataDir: string, poolSize: number): Promise<ServiceProcess> {
+async function startService(dataDir: string, poolSize: number, chromiumPath?: string): Promise<ServiceProcess> {
   const main = path.join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
+    ...(chromiumPath ? { CHROMIUM_PATH: chromiumPath } : process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -276,9 +277,13 @@ function splitPss(root: number): { nodeMb: number; chromiumMb: number } {
   return { nodeMb: Math.round(node / 1024), chromiumMb: Math.round((all - node) / 1024) };
 }
 
-async function measureService(poolSize: number): Promise<{ rows: Row[]; idle: { nodeMb: number; chromiumMb: number } }> {
+async function measureService(
+  poolSize: number,
+  variant: { label?: string; chromiumPath?: string; cache?: boolean } = {},
+): Promise<{ rows: Row[]; idle: { nodeMb: number; chromiumMb: number } }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'efm-bench-service-'));
-  const service = await startService(dataDir, poolSize);
+  const service = await startService(dataDir, poolSize, variant.chromiumPath);
+  const poolLabel = variant.label ?? 'pool';
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const rows: Row[] = [];
   try {
@@ -312,10 +317,10 @@ async function measureService(poolSize: number): Promise<{ rows: Row[]; idle: { 
     for (const c of cached) await download(c, 'miss');
     await Promise.all(Array.from({ length: poolSize }, () => download(nextFresh(), 'miss')));
     for (const [i, c] of CONCURRENCY.entries()) {
-      rows.push(await measure('pool', root, c, COUNTS.pool[i]!, () => download(nextFresh(), 'miss')));
+      rows.push(await measure(poolLabel, root, c, COUNTS.pool[i]!, () => download(nextFresh(), 'miss')));
       process.stdout.write('.');
     }
-    for (const [i, c] of CONCURRENCY.entries()) {
+    for (const [i, c] of variant.cache === false ? [] : CONCURRENCY.entries()) {
       rows.push(await measure('cache', root, c, COUNTS.cache[i]!, () => download(cached[turn++ % cached.length]!, 'hit')));
       process.stdout.write('.');
     }
@@ -331,9 +336,14 @@ async function measureService(poolSize: number): Promise<{ rows: Row[]; idle: { 
 async function main(): Promise<void> {
   const poolSize = Number(process.env.RENDER_POOL_SIZE ?? os.availableParallelism());
   process.stdout.write(
-    `efm-onboarding render benchmark: ${TEMPLATE} (nb), pool size ${poolSize}, ${os.availableParallelism()} cores, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
+    `efm-onboarding render benchmark: ${TEMPLATE} (nb), ${loadConfig({}).documents.chromiumPath}, pool size ${poolSize}, ${os.availableParallelism()} cores, Node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`,
   );
   const { rows, idle } = await measureService(poolSize);
+  // The measured reason for rendering with the headless shell: the same service on the full browser.
+  const fullBrowser = '/usr/bin/chromium';
+  if (loadConfig({}).documents.chromiumPath !== fullBrowser && existsSync(fullBrowser)) {
+    rows.push(...(await measureService(poolSize, { label: 'pool, full browser', chromiumPath: fullBrowser, cache: false })).rows);
+  }
 
   // The baseline and the tagging comparison run in this process, with no service process alive.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'efm-bench-'));
@@ -397,7 +407,7 @@ async function main(): Promise<void> {
     '| mode | concurrency | documents | p50 ms | p95 ms | documents/s | CPU ms/document | documents per CPU-second | peak PSS service + Chromium (MB) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n';
   const line = (r: Row) =>
     `| ${r.mode} | ${r.concurrency} | ${r.docs} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${r.perSecond.toFixed(r.perSecond >= 100 ? 0 : 2)} | ${r.cpuMsPerDoc > 0 ? fmt(r.cpuMsPerDoc) : 'n/a'} | ${r.cpuMsPerDoc > 0 ? (1000 / r.cpuMsPerDoc).toFixed(r.cpuMsPerDoc < 10 ? 0 : 2) : 'n/a'} | ${r.peakMb} |\n`;
-  const order = ['launch/doc', 'pool', 'cache'];
+  const order = ['launch/doc', 'pool', 'cache', 'pool, full browser'];
   rows.sort((x, y) => order.indexOf(x.mode) - order.indexOf(y.mode) || x.concurrency - y.concurrency);
   process.stdout.write(header + rows.map(line).join(''));
   const at = (mode: string, c: number) => rows.find((r) => r.mode === mode && r.concurrency === c)!;
@@ -407,7 +417,7 @@ async function main(): Promise<void> {
     const pooled = at('pool', c);
     process.stdout.write(`launch/doc vs pool at concurrency ${c}: p50 ${(launch.p50 / pooled.p50).toFixed(1)}× slower, throughput ${(pooled.perSecond / launch.perSecond).toFixed(1)}× higher with the pool\n`);
   }
-  const peak = rows.filter((r) => r.mode !== 'launch/doc').reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
+  const peak = rows.filter((r) => r.mode === 'pool' || r.mode === 'cache').reduce((a, b) => (b.peakMb > a.peakMb ? b : a));
   process.stdout.write(
     `service + Chromium: peak ${peak.peakMb} MB PSS (Node ${peak.rootMb}, Chromium ${peak.peakMb - peak.rootMb}) in ${peak.mode} at concurrency ${peak.concurrency}; 1 s after the last request ${idle.nodeMb + idle.chromiumMb} MB (Node ${idle.nodeMb}, Chromium ${idle.chromiumMb})\n`,
   );

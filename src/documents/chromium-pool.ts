@@ -97,11 +97,7 @@ export const CHROMIUM_ARGS = [
   '--disable-crash-reporter',
   '--disable-breakpad',
   // Frames stay in the page's process, so its request interception sees their requests too.
-  // The WebUIOmnibox* features: headless Chromium 156 preloads the address bar's popup
-  // (chrome://omnibox-popup.top-chrome) in a renderer of its own that no page ever
-  // uses, about 50 MB PSS per browser (docs/benchmarks.md).
-  // One flag only: Chromium reads the last --disable-features and ignores the others.
-  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
+  '--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess',
   '--disable-site-isolation-trials',
   // Belt and braces behind request interception: Chromium opens a speculative
   // connection for a frame navigation before interception can abort it. Route every
@@ -109,6 +105,15 @@ export const CHROMIUM_ARGS = [
   '--proxy-server=socks5://127.0.0.1:1',
   '--proxy-bypass-list=<-loopback>',
 ];
+
+/**
+ * Debian's chromium-headless-shell (or Google's chrome-headless-shell): Blink
+ * without the browser UI. The full browser in headless mode still builds a
+ * window with an address bar, whose popup it preloads in a renderer of its own.
+ */
+export function isHeadlessShell(executablePath: string): boolean {
+  return /headless[-_]shell/.test(path.basename(executablePath));
+}
 
 const CLOSE_GRACE_MS = 3_000;
 const PAGE_CLOSE_GRACE_MS = 2_000;
@@ -377,7 +382,8 @@ export class ChromiumPool {
     try {
       browser = await launch({
         executablePath: this.options.executablePath,
-        headless: true,
+        // The headless shell takes plain --headless; the full browser its new headless mode.
+        headless: isHeadlessShell(this.options.executablePath) ? 'shell' : true,
         pipe: true,
         userDataDir: dir,
         args: CHROMIUM_ARGS,

@@ -17,7 +17,7 @@ export interface AdminRouterDeps {
 /** Digdir servicedesk: every case, and the actions only servicedesk may take. */
 export function adminRouter(deps: AdminRouterDeps): Router {
   const router = Router();
-  const json = express.json({ limit: '100kb', strict: true, type: () => true });
+  const json = express.json({ limit: '100kb', strict: true, inflate: false, type: () => true });
   router.use('/api/admin', requireAdmin(deps.adminTokenHash));
 
   const detail = async (record: CaseRecord) => ({

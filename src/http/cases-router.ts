@@ -21,7 +21,7 @@ export interface CasesRouterDeps extends RegisterCaseDeps {
 /** The agency's side: register a case, then read it with its access token. */
 export function casesRouter(deps: CasesRouterDeps): Router {
   const router = Router();
-  const json = express.json({ limit: '100kb', strict: true, type: () => true });
+  const json = express.json({ limit: '100kb', strict: true, inflate: false, type: () => true });
 
   const limit: RequestHandler = deps.registrationLimiter ?? ((_req, _res, next) => next());
   router.post('/api/cases', limit, requireJson, json, async (req, res) => {

@@ -63,6 +63,8 @@ const fileMissing = () =>
 
 const upload = multer({
   storage: multer.memoryStorage(),
+  // Browsers send file names as raw UTF-8 ("søknad æøå.pdf"); busboy's default reads them as latin1.
+  defParamCharset: 'utf8',
   limits: { fileSize: MAX_CERTIFICATE_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 100 },
 }).single('file');
 

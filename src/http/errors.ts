@@ -38,6 +38,19 @@ const BODY_PARSER_ERRORS: Record<string, () => AppError> = {
     }),
 };
 
+function malformedAddress(): AppError {
+  return new AppError({
+    code: 'malformed-address',
+    status: 400,
+    title: { nb: 'Ugyldig adresse', nn: 'Ugyldig adresse', en: 'Malformed address' },
+    detail: {
+      nb: 'Adressen inneholder en ugyldig %-koding. Kopier lenken på nytt eller se /openapi.json.',
+      nn: 'Adressa inneheld ei ugyldig %-koding. Kopier lenka på nytt eller sjå /openapi.json.',
+      en: 'The address contains a malformed %-escape. Copy the link again or see /openapi.json.',
+    },
+  });
+}
+
 function unsupportedEncoding(): AppError {
   return new AppError({
     code: 'unsupported-encoding',
@@ -87,6 +100,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       const make = BODY_PARSER_ERRORS[String((error as { type: unknown }).type)];
       appError = make?.();
     }
+    // The router's "Failed to decode param" for a path like /api/cases/%ZZ.
+    if (!appError && error instanceof URIError) appError = malformedAddress();
     if (!appError) {
       logger.error({ err: error, requestId: res.locals.requestId }, 'unhandled error');
       appError = new AppError({

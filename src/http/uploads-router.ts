@@ -72,6 +72,8 @@ export function uploadReceiver(returns: Returns): RequestHandler {
   const maxBytes = returns.limits.maxBytes;
   const upload = multer({
     storage: blobStorageEngine({ blobs: returns.blobs, maxBytes, discard: (blob) => returns.discard(blob) }),
+    // Browsers send file names as raw UTF-8 ("søknad æøå.pdf"); busboy's default reads them as latin1.
+    defParamCharset: 'utf8',
     limits: { files: 1, fileSize: maxBytes, fields: 4, fieldSize: 256, fieldNameSize: 64, parts: 6, headerPairs: 50 },
   }).single('file');
   return (req, res, next) => {
@@ -83,7 +85,7 @@ export function uploadsRouter(deps: UploadsRouterDeps): Router {
   const router = Router();
   const { returns } = deps;
   const maxBytes = returns.limits.maxBytes;
-  const json = express.json({ limit: '100kb', strict: true, type: () => true });
+  const json = express.json({ limit: '100kb', strict: true, inflate: false, type: () => true });
 
   const caseForAgency = async (req: Request) => loadCaseForToken(deps.cases, String(req.params.id), bearerToken(req));
   const base = (req: Request, admin: boolean) => `/api${admin ? '/admin' : ''}/cases/${String(req.params.id)}/uploads`;

@@ -57,7 +57,7 @@ export function adminSessionGuard(deps: AdminPagesDeps): RequestHandler {
 
 export function adminPages(deps: AdminPagesDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 50 });
+  const form = express.urlencoded({ extended: false, inflate: false, limit: '20kb', parameterLimit: 50 });
   const requireSession = adminSessionGuard(deps);
 
   router.get('/admin/login', (req, res) => {

@@ -65,7 +65,7 @@ export async function artefactSections(deps: ArtefactPagesDeps, record: CaseReco
 export function artefactPages(deps: ArtefactPagesDeps): (web: WebDeps) => Router {
   return (web) => {
     const router = Router();
-    const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 20 });
+    const form = express.urlencoded({ extended: false, inflate: false, limit: '20kb', parameterLimit: 20 });
     const receiveUpload = uploadReceiver(deps.returns);
 
     async function showCase(req: Request, res: Response, record: CaseRecord, extra: Record<string, unknown>, status: number) {
@@ -180,7 +180,7 @@ export function artefactPages(deps: ArtefactPagesDeps): (web: WebDeps) => Router
 /** Servicedesk decides on an upload from the case page. */
 export function adminDecisionRoute(deps: ArtefactPagesDeps, web: WebDeps, requireSession: express.RequestHandler): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 20 });
+  const form = express.urlencoded({ extended: false, inflate: false, limit: '20kb', parameterLimit: 20 });
   router.post('/admin/cases/:id/uploads/:uploadId/decision', requireSession, form, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(web, req, body._csrf);

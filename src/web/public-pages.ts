@@ -53,7 +53,7 @@ export function caseFacts(deps: WebDeps, req: Request, record: CaseRecord) {
 
 export function publicPages(deps: PublicPagesDeps): Router {
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 });
+  const form = express.urlencoded({ extended: false, inflate: false, limit: '100kb', parameterLimit: 200 });
   const formOptions = { sectors: SECTORS, environments: ENVIRONMENTS, services: SERVICES };
 
   router.get('/', (req, res) => renderPage(deps, req, res, 'home', 'home.title'));

@@ -26,9 +26,29 @@ export function pageLocale(req: Request): Locale {
 export const languageSwitch: RequestHandler = (req, res, next) => {
   const lang = req.query.lang;
   if (req.method !== 'GET' || lang === undefined) return next();
+  // On a document download ?lang= is the document's language, not the site's.
+  if (DOCUMENT_DOWNLOAD.test(req.path)) return next();
   if (isLocale(lang)) setCookie(req, res, LANG_COOKIE, lang, { sameSite: 'Lax', maxAgeSeconds: 365 * 24 * 3600 });
-  res.redirect(303, req.path);
+  res.redirect(303, sameSiteTarget(req.originalUrl));
 };
+
+const DOCUMENT_DOWNLOAD = /^\/case\/[^/]+\/documents\/[^/]+\.pdf$/;
+
+/**
+ * Where the language switch sends the browser back to: the same page with its other
+ * query parameters (filters), and never another site. A path starting with // or /\
+ * would be read by browsers as a host ("//evil.example/"), so leading slashes and
+ * backslashes collapse to one.
+ */
+export function sameSiteTarget(originalUrl: string): string {
+  const questionMark = originalUrl.indexOf('?');
+  const rawPath = questionMark < 0 ? originalUrl : originalUrl.slice(0, questionMark);
+  const query = new URLSearchParams(questionMark < 0 ? '' : originalUrl.slice(questionMark + 1));
+  query.delete('lang');
+  const pathPart = `/${rawPath.replace(/^[\/\\]+/, '').replace(/[\\]/g, '/')}`;
+  const search = query.toString();
+  return search ? `${pathPart}?${search}` : pathPart;
+}
 
 /**
  * CSRF: a random HttpOnly cookie, and every form carries HMAC(secret, cookie). A

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { PDFDocument, rgb } from '@cantoo/pdf-lib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, defaultChromiumPath, loadConfig } from '../../src/config.js';
+import { isHeadlessShell } from '../../src/documents/chromium-pool.js';
 import { assetsDir } from '../../src/documents/documents.js';
 import { registerFontkit } from '../../src/documents/pdf-finish.js';
 import { loadTemplates, TemplateError } from '../../src/documents/templates.js';
@@ -186,10 +187,15 @@ describe('template registry', () => {
 });
 
 describe('configuration', () => {
-  it('defaults the pool to one page per CPU, a queue of twice that, Debian\'s Chromium and the shipped templates', () => {
+  it('defaults the pool to one page per CPU, a queue of twice that, Debian\'s Chromium headless shell and the shipped templates', () => {
     const config = loadConfig({});
+    // scripts/setup.sh installs chromium-headless-shell; without it the full browser is used.
+    expect(defaultChromiumPath()).toBe('/usr/lib/chromium/chromium-headless-shell');
+    expect(isHeadlessShell(defaultChromiumPath())).toBe(true);
+    expect(isHeadlessShell('/usr/bin/chromium')).toBe(false);
+    expect(isHeadlessShell('/opt/chrome-headless-shell/linux64/chrome-headless-shell')).toBe(true);
     expect(config.documents).toMatchObject({
-      chromiumPath: '/usr/bin/chromium',
+      chromiumPath: '/usr/lib/chromium/chromium-headless-shell',
       poolSize: os.availableParallelism(),
       queueLimit: 2 * os.availableParallelism(),
       timeoutMs: 30_000,

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validRegistration } from '../support/fixtures.js';
 import { startTestService, type TestService } from '../support/service.js';
-import { binary, eventually, processesMentioning, zombieChildren } from './helpers.js';
+import { binary, descendantCommandLines, eventually, processesMentioning, zombieChildren } from './helpers.js';
 
 /**
  * Back-pressure over HTTP: a full render queue answers 429 with Retry-After, a
@@ -53,6 +53,13 @@ describe('render back-pressure', () => {
     const root = await eventually(() => service.documents.rendererRoot(), (r) => r !== undefined, 10_000);
     expect(root).toBeDefined();
     await eventually(() => service.documents.poolStats().launches, (n) => n >= 1, 15_000);
+    // While the service runs: the timed-out pages are closed, not left rendering in
+    // renderers of their own, and no Chromium process is left unreaped.
+    const stats = await eventually(() => service.documents.poolStats(), (s) => s.active === 0 && s.browserPids.length === 1, 15_000);
+    expect(stats).toMatchObject({ active: 0, queued: 0 });
+    const renderers = await eventually(() => descendantCommandLines(stats.browserPids[0]!).filter((c) => c.includes('--type=renderer')).length, (n) => n <= 1, 15_000);
+    expect(renderers, 'renderer processes for a pool of one page: ' + descendantCommandLines(stats.browserPids[0]!).filter((c) => c.includes('--type=renderer')).map((c) => c.slice(-300)).join('\n')).toBeLessThanOrEqual(1);
+    expect(zombieChildren()).toEqual([]);
     services.splice(services.indexOf(service), 1);
     await service.dispose();
     expect(processesMentioning(root!)).toEqual([]);

@@ -149,6 +149,16 @@ describe('refused uploads', () => {
 });
 
 describe('the client file name', () => {
+  it('keeps Norwegian letters as the browser sent them (UTF-8), in the answer and on the case', async () => {
+    // Other bytes than the other uploads here (a duplicate would answer with the first upload's name).
+    const bytes = Buffer.concat([Buffer.from(issued.pdf), Buffer.from('\n% norsk filnavn\n')]);
+    const res = await upload(service, kase, bytes, 'signert søknad æøå ÆØÅ.pdf');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.fileName).toBe('signert søknad æøå ÆØÅ.pdf');
+    const listed = await agencyGet(service, kase, `/uploads/${res.body.id}`);
+    expect(listed.body.fileName).toBe('signert søknad æøå ÆØÅ.pdf');
+  });
+
   it('is never a path: stored by hash, shown cleaned, served under a fixed name', async () => {
     const res = await upload(service, kase, issued.pdf, '../../../../tmp/evil.pdf');
     expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -81,6 +81,29 @@ describe('start page and languages', () => {
     expect((await agent.get('/')).text).toContain('<html lang="en">');
   });
 
+  it('sends the switch back to the same page with its other parameters, never to another site', async () => {
+    const cases: [string, string][] = [
+      ['/admin?status=closed&lang=en', '/admin?status=closed'],
+      ['//evil.example/?lang=nb', '/evil.example/'],
+      ['/\\evil.example?lang=nb', '/evil.example'],
+      ['///evil.example/x?lang=nn&a=1', '/evil.example/x?a=1'],
+    ];
+    for (const [url, location] of cases) {
+      const res = await request(service.app).get(url);
+      expect(res.status, url).toBe(303);
+      expect(res.headers.location, url).toBe(location);
+      // Resolved the way a browser does: still this site.
+      expect(new URL(res.headers.location as string, 'https://efm.example').host, url).toBe('efm.example');
+    }
+  });
+
+  it('leaves the site language alone when ?lang= picks the language of a document download', async () => {
+    const agent = request.agent(service.app);
+    const res = await agent.get('/case/00000000-0000-4000-8000-000000000000/documents/order-form.pdf?lang=en');
+    expect(res.status).not.toBe(303);
+    expect(res.headers['set-cookie'] ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^efm_lang=/)]));
+  });
+
   it('follows Accept-Language when no choice was made', async () => {
     const page = await request(service.app).get('/').set('Accept-Language', 'en-GB');
     expect(page.text).toContain('<html lang="en">');
