@@ -32,6 +32,7 @@ import { createCaseRepository, type CaseRepository } from './storage/case-reposi
 import { createIssuedDocumentRepository, type IssuedDocumentRepository } from './storage/issued-document-repository.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
+import { createAdminSessionRepository } from './storage/admin-session-repository.js';
 import { webRouter } from './web/index.js';
 import { readFile } from 'node:fs/promises';
 import { buildReceipt } from './receipts/receipt.js';
@@ -182,6 +183,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       registrationLimiter,
       loginLimiter,
       adminTokenHash: adminToken.hash,
+      sessions: createAdminSessionRepository(database.db),
       secret: webSecret,
       publicUrl: config.publicUrl,
       caseSections: (record, req) => artefactSections(artefacts, record, pageLocale(req), false),

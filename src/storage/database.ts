@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -37,6 +37,9 @@ export function openDatabase(options: DatabaseOptions): DatabaseHandle {
     return handle(db, 'postgres');
   }
   mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
+  // Personal data and secrets' hashes: readable by the service's user only. SQLite
+  // gives its -wal and -shm files the mode of the database file.
+  if (options.sqlitePath !== ':memory:' && !existsSync(options.sqlitePath)) closeSync(openSync(options.sqlitePath, 'a', 0o600));
   const sqlite = new SQLite(options.sqlitePath);
   // WAL lets readers run beside the writer; synchronous=FULL makes a committed
   // case survive power loss, not only a process crash.

@@ -135,7 +135,15 @@ export interface UploadsTable {
   decided_at: string | null;
 }
 
+export interface AdminSessionsTable {
+  id_hash: string;
+  admin_token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
+  admin_sessions: AdminSessionsTable;
   webhook_cursors: WebhookCursorsTable;
   outbox_messages: OutboxMessagesTable;
   certificate_submissions: CertificateSubmissionsTable;

@@ -1,13 +1,14 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import { tokenMatches } from '../cases/access-token.js';
+import { generateToken, hashToken, tokenMatches } from '../cases/access-token.js';
 import { loadCaseForAdmin } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
 import { closeCase, completeStep, reopenStep, setDpoVerified } from '../cases/servicedesk-actions.js';
 import { SERVICES } from '../domain/registration.js';
 import { STEP_IDS, type StepId } from '../domain/checklist.js';
+import type { AdminSessionRepository } from '../storage/admin-session-repository.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
 import { AdminCaseListQuery } from '../http/contracts.js';
-import { clearCookie, randomId, readCookie, safeEqual, setCookie, sign } from './cookies.js';
+import { clearCookie, readCookie, setCookie } from './cookies.js';
 import { translate } from './i18n.js';
 import { caseFacts } from './public-pages.js';
 import type { FormBody } from './registration-form.js';
@@ -17,6 +18,7 @@ export interface AdminPagesDeps extends WebDeps {
   cases: CaseRepository;
   clock: () => Date;
   adminTokenHash: string;
+  sessions: AdminSessionRepository;
   /** Limits login attempts per client address. */
   loginLimiter?: RequestHandler;
   /** Extra servicedesk routes (e.g. upload decisions), behind the session guard. */
@@ -29,27 +31,32 @@ const SESSION_COOKIE = 'efm_admin';
 const SESSION_SECONDS = 8 * 3600;
 
 /**
- * Servicedesk session: `<expiry>.<nonce>.<hmac>` in an HttpOnly, SameSite=Strict
- * cookie scoped to /admin. It is bound to the admin token's hash, so changing
- * ADMIN_TOKEN logs every session out.
+ * Servicedesk session: a random 256-bit value in an HttpOnly, SameSite=Strict
+ * cookie scoped to /admin; the database keeps only its SHA-256, the expiry and the
+ * admin token's hash at login. Reading the database gives no way in, logging out
+ * ends the session on the server, and changing ADMIN_TOKEN logs every session out.
  */
-function sessionValue(deps: AdminPagesDeps, expiry: number, nonce: string): string {
-  return `${expiry}.${nonce}.${sign(deps.secret, `admin:${deps.adminTokenHash}:${expiry}:${nonce}`)}`;
+async function hasSession(deps: AdminPagesDeps, req: Request): Promise<boolean> {
+  const value = readCookie(req, SESSION_COOKIE);
+  if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) return false;
+  const session = await deps.sessions.find(hashToken(value));
+  if (!session || session.adminTokenHash !== deps.adminTokenHash) return false;
+  return Date.parse(session.expiresAt) > deps.clock().getTime();
 }
 
-function hasSession(deps: AdminPagesDeps, req: Request): boolean {
-  const value = readCookie(req, SESSION_COOKIE);
-  const match = value && /^(\d{1,12})\.([A-Za-z0-9_-]{10,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  if (!match) return false;
-  const expiry = Number(match[1]);
-  if (expiry * 1000 < deps.clock().getTime()) return false;
-  return safeEqual(value, sessionValue(deps, expiry, match[2]!));
+async function startSession(deps: AdminPagesDeps, req: Request, res: Response): Promise<void> {
+  const now = deps.clock();
+  // Now and then, not on every login: sessions that ran out are of no use to anyone.
+  await deps.sessions.removeExpired(now.toISOString());
+  const value = generateToken();
+  await deps.sessions.create(hashToken(value), { adminTokenHash: deps.adminTokenHash, expiresAt: new Date(now.getTime() + SESSION_SECONDS * 1000).toISOString() }, now.toISOString());
+  setCookie(req, res, SESSION_COOKIE, value, { sameSite: 'Strict', path: '/admin', maxAgeSeconds: SESSION_SECONDS });
 }
 
 /** Lets a request through only with a valid servicedesk session cookie. */
 export function adminSessionGuard(deps: AdminPagesDeps): RequestHandler {
-  return (req, res, next) => {
-    if (hasSession(deps, req)) return next();
+  return async (req, res, next) => {
+    if (await hasSession(deps, req)) return next();
     if (req.method === 'GET') return res.redirect(303, '/admin/login');
     renderPage(deps, req, res, 'admin-login', 'admin.login.title', {}, 401);
   };
@@ -60,13 +67,13 @@ export function adminPages(deps: AdminPagesDeps): Router {
   const form = express.urlencoded({ extended: false, inflate: false, limit: '20kb', parameterLimit: 50 });
   const requireSession = adminSessionGuard(deps);
 
-  router.get('/admin/login', (req, res) => {
-    if (hasSession(deps, req)) return res.redirect(303, '/admin');
+  router.get('/admin/login', async (req, res) => {
+    if (await hasSession(deps, req)) return res.redirect(303, '/admin');
     renderPage(deps, req, res, 'admin-login', 'admin.login.title');
   });
 
   const limitLogins: RequestHandler = deps.loginLimiter ?? ((_req, _res, next) => next());
-  router.post('/admin/login', limitLogins, form, (req, res) => {
+  router.post('/admin/login', limitLogins, form, async (req, res) => {
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(deps, req, body._csrf);
     const token = typeof body.token === 'string' ? body.token.trim() : '';
@@ -74,15 +81,16 @@ export function adminPages(deps: AdminPagesDeps): Router {
       const message = translate(deps.catalog, pageLocale(req), 'admin.login.invalid');
       return renderPage(deps, req, res, 'admin-login', 'admin.login.title', { fieldErrors: { token: message }, errorList: [{ field: 'token', message }] }, 401);
     }
-    const expiry = Math.floor(deps.clock().getTime() / 1000) + SESSION_SECONDS;
-    setCookie(req, res, SESSION_COOKIE, sessionValue(deps, expiry, randomId(12)), { sameSite: 'Strict', path: '/admin', maxAgeSeconds: SESSION_SECONDS });
+    await startSession(deps, req, res);
     res.redirect(303, '/admin');
   });
 
   if (deps.extraAdminRoutes) router.use(deps.extraAdminRoutes(deps, requireSession));
 
-  router.post('/admin/logout', form, (req, res) => {
+  router.post('/admin/logout', form, async (req, res) => {
     verifyCsrf(deps, req, (req.body as FormBody)?._csrf);
+    const value = readCookie(req, SESSION_COOKIE);
+    if (value) await deps.sessions.remove(hashToken(value));
     clearCookie(req, res, SESSION_COOKIE, '/admin');
     res.redirect(303, '/admin/login');
   });

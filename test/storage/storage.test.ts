@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBlobStore } from '../../src/storage/blob-store.js';
-import { withStatementCache } from '../../src/storage/database.js';
+import { openDatabase, withStatementCache } from '../../src/storage/database.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -59,6 +59,16 @@ describe('SQLite statement cache', () => {
     db.prepare(shape(1)).all([1]);
     expect(compiled).toBe(11);
     db.close();
+  });
+});
+
+describe('SQLite file', () => {
+  it('is created readable and writable by the service user only, with its WAL files', async () => {
+    const file = path.join(tempDir(), 'data', 'efm.sqlite');
+    const handle = openDatabase({ sqlitePath: file });
+    await handle.db.schema.createTable('t').addColumn('a', 'text').execute();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+    await handle.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
@@ -240,5 +241,43 @@ describe('servicedesk pages', () => {
   it('a forged session cookie is refused', async () => {
     const response = await request(service.app).get('/admin').set('Cookie', 'efm_admin=9999999999.abcdefghijklmnop.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(response.status).toBe(303);
+  });
+
+  it('keeps sessions on the server by hash only: the database gives no way in, and logging out ends the session there', async () => {
+    const agent = request.agent(service.app);
+    const login = await agent.get('/admin/login');
+    const ok = await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+    const cookie = (ok.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('efm_admin='))!.split(';')[0]!;
+    const value = cookie.slice('efm_admin='.length);
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Everything the database holds, as text: the session value is not in it.
+    const db = service.database.db;
+    const dump = JSON.stringify([await db.selectFrom('admin_sessions').selectAll().execute(), await db.selectFrom('settings').selectAll().execute()]);
+    expect(dump).not.toContain(value);
+    expect(dump).toContain(createHash('sha256').update(value).digest('hex'));
+    // The old signed-cookie scheme rebuilt from what the database holds does not work.
+    const secret = Buffer.from((await db.selectFrom('settings').select('value').where('key', '=', 'web_secret').executeTakeFirst())!.value, 'base64');
+    const expiry = Math.floor(Date.now() / 1000) + 3600;
+    const forged = `${expiry}.abcdefghijkl.${createHmac('sha256', secret).update(`admin:${createHash('sha256').update(ADMIN_TOKEN).digest('hex')}:${expiry}:abcdefghijkl`).digest('base64url')}`;
+    expect((await request(service.app).get('/admin').set('Cookie', `efm_admin=${forged}`)).status).toBe(303);
+
+    // A copy of the cookie kept elsewhere stops working when its owner logs out.
+    expect((await request(service.app).get('/admin').set('Cookie', cookie)).status).toBe(200);
+    const csrf = csrfOf((await agent.get('/admin')).text);
+    await agent.post('/admin/logout').type('form').send({ _csrf: csrf });
+    expect((await request(service.app).get('/admin').set('Cookie', cookie)).status).toBe(303);
+  });
+
+  it('ends every session when the admin token changes', async () => {
+    const agent = request.agent(service.app);
+    const login = await agent.get('/admin/login');
+    const ok = await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+    const cookie = (ok.headers['set-cookie'] as unknown as string[]).find((c: string) => c.startsWith('efm_admin='))!.split(';')[0]!;
+    const rotated = await startTestService({ database: service.testDatabase, env: { ADMIN_TOKEN: 'rotated-admin-token-0123456789abcdef' } });
+    try {
+      expect((await request(rotated.app).get('/admin').set('Cookie', cookie)).status).toBe(303);
+    } finally {
+      await rotated.close();
+    }
   });
 });

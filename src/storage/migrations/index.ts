@@ -4,6 +4,7 @@ import { migration002 } from './002-documents.js';
 import { migration005 } from './005-outbox.js';
 import { migration003 } from './003-certificates.js';
 import { migration004 } from './004-uploads.js';
+import { migration006 } from './006-admin-sessions.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -17,5 +18,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '005-outbox': migration005,
     '003-certificates': migration003,
     '004-uploads': migration004,
+    '006-admin-sessions': migration006,
   };
 }
