@@ -107,7 +107,8 @@ export interface OutboxRepository {
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRecord[]>;
   markSent(record: OutboxRecord, at: string, onSent?: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
   markAttemptFailed(record: OutboxRecord, error: string, at: string, next: { retryAt: string } | 'park'): Promise<void>;
-  retry(id: string, at: string, actor: string): Promise<OutboxRecord | undefined>;
+  /** Puts a failed message back in the queue; any other message is returned unchanged with retried: false. */
+  retry(id: string, at: string, actor: string): Promise<{ record: OutboxRecord; retried: boolean } | undefined>;
   findById(id: string): Promise<OutboxRecord | undefined>;
   listForCase(caseId: string): Promise<OutboxRecord[]>;
   list(filter: { status?: DeliveryStatus | undefined }): Promise<OutboxRecord[]>;
@@ -192,7 +193,8 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxRepository {
     async retry(id, at, actor) {
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirst();
-        if (!row || row.status !== 'failed') return row ? toRecord(row) : undefined;
+        if (!row) return undefined;
+        if (row.status !== 'failed') return { record: toRecord(row), retried: false };
         await trx
           .updateTable('outbox_messages')
           .set({ status: 'pending', attempts: 0, next_attempt_at: at, last_error: null })
@@ -200,7 +202,7 @@ export function createOutboxRepository(db: Kysely<Database>): OutboxRepository {
           .execute();
         await appendCaseEvent(trx, { caseId: row.case_id, type: 'message.retried', actor, at, data: { kind: row.kind, outboxId: id } });
         const updated = await trx.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        return toRecord(updated);
+        return { record: toRecord(updated), retried: true };
       });
     },
 

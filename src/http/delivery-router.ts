@@ -38,8 +38,8 @@ export function deliveryRouter(deps: { delivery: Delivery; adminTokenHash: strin
   });
 
   router.post('/api/admin/outbox/:id/retry', async (req, res) => {
-    const record = await deps.delivery.outbox.retry(String(req.params.id), deps.clock().toISOString(), 'servicedesk');
-    if (!record) {
+    const outcome = await deps.delivery.outbox.retry(String(req.params.id), deps.clock().toISOString(), 'servicedesk');
+    if (!outcome) {
       throw new AppError({
         code: 'not-found',
         status: 404,
@@ -47,7 +47,8 @@ export function deliveryRouter(deps: { delivery: Delivery; adminTokenHash: strin
         detail: { nb: 'Fant ikke meldingen.', nn: 'Fann ikkje meldinga.', en: 'Message not found.' },
       });
     }
-    if (record.status !== 'pending') {
+    const { record } = outcome;
+    if (!outcome.retried) {
       throw new AppError({
         code: 'not-failed',
         status: 409,

@@ -174,10 +174,10 @@ export function createReturns(deps: ReturnsDeps): Returns {
         deps.metrics?.uploads.inc({ status: result.analysis.status });
         if (result.analysis.findings.some((f) => f.code === 'other-case')) {
           // Another agency's document in this case's hands: worth a look by servicedesk.
-          deps.logger.warn({ caseId: record.id, uploadId: upload.id }, 'upload holds a page issued for another case');
+          deps.logger.warn({ uploadId: upload.id }, 'upload holds a page issued for another case');
         }
         deps.logger.info(
-          { caseId: record.id, uploadId: upload.id, status: result.analysis.status, pages: result.timings.pages, ms: Math.round(result.timings.totalMs) },
+          { uploadId: upload.id, status: result.analysis.status, pages: result.timings.pages, ms: Math.round(result.timings.totalMs) },
           'upload analysed',
         );
         return { created: true, upload };

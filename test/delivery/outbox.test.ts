@@ -162,6 +162,20 @@ describe('outbox over real SMTP', () => {
     expect(again.status).toBe(409);
   });
 
+  it('refuses to "retry" a message that is still waiting for its turn, instead of reporting a retry that did nothing', async () => {
+    const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber: ORGS[orgIndex++] }));
+    expect(created.status).toBe(201);
+    const [queued] = await service.delivery.outbox.listForCase(created.body.id as string);
+    expect(queued!.status).toBe('pending');
+    const res = await request(service.app).post(`/api/admin/outbox/${queued!.id}/retry`).set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('not-failed');
+    expect(res.body.detail).toContain('pending');
+    const events = await service.cases.events(created.body.id as string);
+    expect(events.map((e) => e.type)).not.toContain('message.retried');
+    await drain();
+  });
+
   it('zips the accepted certificate as a .cer for servicedesk, queued in the transaction that accepts it', async () => {
     const body = validRegistration({ organizationNumber: ORGS[orgIndex++] });
     const created = await request(service.app).post('/api/cases').send(body);

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { PDFDocument } from '@cantoo/pdf-lib';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config.js';
@@ -105,10 +106,19 @@ describe('logs', () => {
     expect(created.headers['x-request-id']).toBe('req-123');
     await request(service.app).get(`/api/cases/${created.body.id}`).set('Authorization', `Bearer ${created.body.accessToken}`);
     await request(service.app).get('/api/admin/cases').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    // An upload (analysed and logged) and a document download.
+    const pdf = await PDFDocument.create();
+    pdf.addPage();
+    const uploaded = await request(service.app)
+      .post(`/api/cases/${created.body.id}/uploads`)
+      .set('Authorization', `Bearer ${created.body.accessToken}`)
+      .attach('file', Buffer.from(await pdf.save()), 'Kari Nordmann signert.pdf');
+    expect(uploaded.status).toBe(201);
     const log = lines.join('');
+    expect(log).toContain('upload analysed');
     expect(log).toContain('"requestId":"req-123"');
     expect(log).toContain('"route":"/api/cases/:id"');
-    for (const secret of [created.body.accessToken, ADMIN_TOKEN, 'Kari Nordmann', 'kari@digdir.no', '+4791234567', created.body.id]) {
+    for (const secret of [created.body.accessToken, ADMIN_TOKEN, 'Kari Nordmann', 'kari@digdir.no', '+4791234567', created.body.id, 'signert.pdf']) {
       expect(log).not.toContain(secret);
     }
   });
