@@ -4,16 +4,28 @@ import type { Locale } from '../domain/locale.js';
 
 /** The registration broke one or more rules; every field error is reported at once. */
 export class ValidationFailedError extends AppError {
-  constructor(readonly fieldErrors: FieldError[]) {
+  /** `subject`: a registration, or any other request (query parameters, decisions, filters). */
+  constructor(
+    readonly fieldErrors: FieldError[],
+    subject: 'registration' | 'request' = 'registration',
+  ) {
+    const n = fieldErrors.length;
     super({
       code: 'validation-failed',
       status: 400,
       title: { nb: 'Ugyldige opplysninger', nn: 'Ugyldige opplysningar', en: 'Invalid data' },
-      detail: {
-        nb: `Registreringen har ${fieldErrors.length} feil. Rett feltene som er listet i «errors» og send på nytt.`,
-        nn: `Registreringa har ${fieldErrors.length} feil. Rett felta som er lista i «errors» og send på nytt.`,
-        en: `The registration has ${fieldErrors.length} error(s). Correct the fields listed in "errors" and send it again.`,
-      },
+      detail:
+        subject === 'registration'
+          ? {
+              nb: `Registreringen har ${n} feil. Rett feltene som er listet i «errors» og send på nytt.`,
+              nn: `Registreringa har ${n} feil. Rett felta som er lista i «errors» og send på nytt.`,
+              en: `The registration has ${n} error(s). Correct the fields listed in "errors" and send it again.`,
+            }
+          : {
+              nb: `Forespørselen har ${n} feil. Rett parameterne eller feltene som er listet i «errors» og prøv igjen.`,
+              nn: `Førespurnaden har ${n} feil. Rett parametrane eller felta som er lista i «errors» og prøv igjen.`,
+              en: `The request has ${n} error(s). Correct the parameters or fields listed in "errors" and try again.`,
+            },
     });
   }
 

@@ -117,7 +117,7 @@ export const CertificateValidateFields = z.strictObject({
 
 function parseValidateFields(input: Record<string, unknown>): ValidationRequest {
   const parsed = parseValidationFields(input);
-  if (!parsed.ok) throw new ValidationFailedError(parsed.errors);
+  if (!parsed.ok) throw new ValidationFailedError(parsed.errors, 'request');
   return parsed.value;
 }
 

@@ -18,5 +18,5 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
     if (issue.code === 'too_big' && issue.origin === 'string') return [{ path: path.join('.'), code: 'too_long', params: { max: Number(issue.maximum) } }];
     return [{ path: path.join('.'), code: 'invalid_type', params: { expected: issue.message } }];
   });
-  throw new ValidationFailedError(errors);
+  throw new ValidationFailedError(errors, 'request');
 }

@@ -157,7 +157,7 @@ export function uploadsRouter(deps: UploadsRouterDeps): Router {
 
   router.post('/api/admin/cases/:id/uploads/:uploadId/decision', requireAdmin(deps.adminTokenHash), requireJson, json, async (req, res) => {
     const body = parseWith(UploadDecisionBody, req.body);
-    if (body.decision === 'reject' && !body.reason) throw new ValidationFailedError([{ path: 'reason', code: 'required' }]);
+    if (body.decision === 'reject' && !body.reason) throw new ValidationFailedError([{ path: 'reason', code: 'required' }], 'request');
     const decided = await returns.decide(
       String(req.params.id),
       parseUploadId(req.params.uploadId),

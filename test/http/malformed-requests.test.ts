@@ -54,3 +54,20 @@ describe('compressed bodies', () => {
     expect(res.status).toBeGreaterThanOrEqual(400);
   });
 });
+
+describe('wording of parameter errors', () => {
+  it('speaks of the request, not of a registration, when a query parameter is wrong', async () => {
+    const created = await request(service.app).post('/api/cases').send(validRegistration());
+    const res = await request(service.app)
+      .get(`/api/cases/${created.body.id}/documents/order-form.pdf?lang=xx`)
+      .set('Authorization', `Bearer ${created.body.accessToken}`)
+      .set('Accept-Language', 'en');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.detail).toBe('The request has 1 error(s). Correct the parameters or fields listed in "errors" and try again.');
+    expect(res.body.errors[0].path).toBe('lang');
+    const outbox = await request(service.app).get('/api/admin/outbox?status=bogus').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect(outbox.status).toBe(400);
+    expect(outbox.body.detail).toMatch(/^Forespørselen har 1 feil/);
+  });
+});
