@@ -14,7 +14,7 @@ import type { Logger } from '../observability/logger.js';
 import type { BlobStore, StoredBlob } from '../storage/blob-store.js';
 import type { CaseRecord, CaseRepository } from '../storage/case-repository.js';
 import type { IssuedDocumentRepository } from '../storage/issued-document-repository.js';
-import { DuplicateUploadError, UploadAlreadyDecidedError, type UploadRepository } from '../storage/upload-repository.js';
+import { CaseNotOpenError, DuplicateUploadError, UploadAlreadyDecidedError, type UploadRepository } from '../storage/upload-repository.js';
 import { analyseUpload, type UploadLimits } from './analyse.js';
 import { createAnalysisWorker, type AnalysisWorker } from './analysis-worker-client.js';
 import { decisionConflict, storageUnavailable, unknownReference, uploadNotFound } from './errors.js';
@@ -169,6 +169,12 @@ export function createReturns(deps: ReturnsDeps): Returns {
           await deps.uploads.create(upload, 'agency', within);
         } catch (error) {
           if (error instanceof DuplicateUploadError) return { created: false, upload: error.existing };
+          if (error instanceof CaseNotOpenError) {
+            // Nothing recorded: the received bytes (and a PDF made from an image) go too.
+            if (derived) await discardBlob(derived, 1);
+            await discardBlob(blob, 1);
+            throw caseClosed();
+          }
           throw error;
         }
         deps.metrics?.uploads.inc({ status: result.analysis.status });

@@ -15,6 +15,13 @@ export class DuplicateUploadError extends Error {
 
 export class UploadAlreadyDecidedError extends Error {}
 
+/** The case was closed between the upload's start and its record (servicedesk closed it meanwhile). */
+export class CaseNotOpenError extends Error {
+  constructor() {
+    super('the case is not open');
+  }
+}
+
 export interface DecisionInput {
   outcome: 'approved' | 'rejected';
   reason: string;
@@ -105,6 +112,11 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
       const { analysis } = record;
       try {
         await db.transaction().execute(async (trx) => {
+          // First, and as a condition: a case closed while the file was analysed takes
+          // no upload. The update also locks the case row (PostgreSQL), so a close
+          // running at the same moment waits for this transaction or wins before it.
+          const open = await trx.updateTable('cases').set({ updated_at: record.createdAt }).where('id', '=', record.caseId).where('status', '=', 'open').executeTakeFirst();
+          if (Number(open.numUpdatedRows) === 0) throw new CaseNotOpenError();
           await trx
             .insertInto('uploads')
             .values({
@@ -127,7 +139,6 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
               decided_at: null,
             })
             .execute();
-          await trx.updateTable('cases').set({ updated_at: record.createdAt }).where('id', '=', record.caseId).execute();
           await appendEvent(trx, record.caseId, 'upload.received', actor, record.createdAt, {
             uploadId: record.id,
             sha256: record.sha256,

@@ -139,6 +139,23 @@ describe('refused uploads', () => {
     expect(listBlobFiles(blobRoot).blobs.length).toBe(before);
   });
 
+  it('409 when servicedesk closes the case while the upload is being analysed, and nothing is kept', async () => {
+    const other = await registerCase(service);
+    const before = new Set(listBlobFiles(blobRoot).blobs);
+    // 30 pages: seconds of analysis (a rasterised page each) after the bytes are stored.
+    const pending = upload(service, other, await pdfWithPages(30)).then((res) => res);
+    const started = Date.now();
+    while (!listBlobFiles(blobRoot).blobs.some((b) => !before.has(b)) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    const closed = await request(service.app).post(`/api/admin/cases/${other.id}/close`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'lagt ned' });
+    expect(closed.status).toBe(200);
+    const res = await pending;
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body.code).toBe('case-closed');
+    expect((await agencyGet(service, other, '/uploads')).body.items).toEqual([]);
+    expect((await service.cases.events(other.id)).map((e) => e.type)).not.toContain('upload.received');
+    expect(listBlobFiles(blobRoot).blobs.filter((b) => !before.has(b))).toEqual([]);
+  });
+
   it('409 on a closed case', async () => {
     const other = await registerCase(service);
     await request(service.app).post(`/api/admin/cases/${other.id}/close`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' });
