@@ -189,7 +189,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       caseSections: (record, req) => artefactSections(artefacts, record, pageLocale(req), false),
       adminCaseSections: [(record, req) => artefactSections(artefacts, record, pageLocale(req), true)],
       extraRouters: [artefactPages(artefacts)],
-      extraAdminRoutes: (webDeps, requireSession) => adminDecisionRoute(artefacts, webDeps, requireSession),
+      extraAdminRoutes: (webDeps, requireSession, showCase) => adminDecisionRoute(artefacts, webDeps, requireSession, showCase),
     });
 
     const app = createApp({

@@ -49,6 +49,8 @@ export interface CaseProgress {
   dpoVerifiedAt: string | null;
   /** Signed returns per step (uploads); absent when none. */
   returns?: Partial<Record<StepId, ReturnState>>;
+  /** Servicedesk rejected the newest certificate that passed the checks; absent otherwise. */
+  certificateRejected?: { at: string; reason: string };
 }
 
 export const NO_PROGRESS: CaseProgress = { completed: {}, dpoVerifiedAt: null };
@@ -167,6 +169,17 @@ function rule(registration: Registration, progress: CaseProgress, id: StepId): R
             nb: 'Virksomheten bruker eInnsyn: sertifikatet og integrasjonspunktet brukes om igjen.',
             nn: 'Verksemda brukar eInnsyn: sertifikatet og integrasjonspunktet blir brukte om att.',
             en: 'The agency uses eInnsyn: its certificate and integration point are reused.',
+          },
+        };
+      }
+      if (progress.certificateRejected) {
+        const { at, reason } = progress.certificateRejected;
+        return {
+          status: 'todo',
+          reason: {
+            nb: `Servicedesk avviste sertifikatet dere sendte inn ${day(at)}: «${reason}». Send inn et annet virksomhetssertifikat.`,
+            nn: `Servicedesk avviste sertifikatet de sende inn ${day(at)}: «${reason}». Send inn eit anna verksemdssertifikat.`,
+            en: `Servicedesk rejected the certificate you submitted on ${day(at)}: "${reason}". Submit another enterprise certificate.`,
           },
         };
       }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { CHECK_IDS, CHECK_STATUSES } from '../certificates/types.js';
+import { CertificateDecisionBody } from '../certificates/decide-certificate.js';
 import { CertificateValidateFields } from './certificates-router.js';
 
 /**
@@ -64,6 +65,16 @@ export function certificatePaths(problem: JsonSchema): Record<string, JsonSchema
     '/api/admin/cases/{id}/certificates': {
       get: { summary: 'Certificates submitted on any case (servicedesk)', security: [{ adminToken: [] }], parameters: [idParam], responses: { '200': list, '401': problem, '404': problem } },
     },
+    '/api/admin/cases/{id}/certificates/{submissionId}/decision': {
+      post: {
+        summary: 'Approve or reject a certificate that passed every check (servicedesk); a reason is required to reject',
+        description: 'A rejection puts the checklist step "certificate" back to todo with the reason, unless servicedesk completed the step by hand. One decision per submission (409 after that); 409 for a certificate that failed a check.',
+        security: [{ adminToken: [] }],
+        parameters: [idParam, { name: 'submissionId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('CertificateDecision') } } },
+        responses: { '200': { description: 'The submission with its decision', content: { 'application/json': { schema: ref('CertificateSubmission') } } }, '400': problem, '401': problem, '404': problem, '409': problem },
+      },
+    },
   };
 }
 
@@ -110,19 +121,29 @@ export function certificateSchemas(schemaOf: (schema: z.ZodType) => JsonSchema):
         },
       ],
     },
-    CertificateSubmissionList: {
-      type: 'object',
-      properties: {
-        items: {
-          type: 'array',
-          items: {
-            allOf: [
-              single,
-              { type: 'object', properties: { id: { type: 'string' }, submittedAt: { type: 'string' }, actor: { type: 'string' }, purpose: { type: 'string' }, validatedAt: { type: 'string' }, pem: { type: 'string' } } },
-            ],
+    CertificateDecision: schemaOf(CertificateDecisionBody),
+    CertificateSubmission: {
+      allOf: [
+        single,
+        {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            submittedAt: { type: 'string' },
+            actor: { type: 'string' },
+            purpose: { type: 'string' },
+            validatedAt: { type: 'string' },
+            pem: { type: 'string' },
+            decision: {
+              type: 'object',
+              nullable: true,
+              description: "Servicedesk's review; null until decided",
+              properties: { outcome: { type: 'string', enum: ['approved', 'rejected'] }, reason: { type: 'string', nullable: true }, by: { type: 'string' }, at: { type: 'string' } },
+            },
           },
         },
-      },
+      ],
     },
+    CertificateSubmissionList: { type: 'object', properties: { items: { type: 'array', items: ref('CertificateSubmission') } } },
   };
 }

@@ -8,6 +8,9 @@ import { submissionProblem } from '../certificates/errors.js';
 import { SubmissionError } from '../certificates/input.js';
 import { renderChecks, renderResult, renderValidation } from '../certificates/present.js';
 import { submitCertificate, type SubmitCertificateDeps } from '../certificates/submit.js';
+import { CertificateDecisionBody, decideCertificate, SubmissionIdParam } from '../certificates/decide-certificate.js';
+import { parseWith } from './parse.js';
+import { requireJson } from './errors.js';
 import { parseValidationFields } from '../certificates/request.js';
 import { PURPOSES, type ValidationRequest } from '../certificates/types.js';
 import { AppError } from '../domain/app-error.js';
@@ -181,6 +184,7 @@ export function certificatesRouter(deps: CertificatesRouterDeps): Router {
         certificate: s.certificate,
         checks: renderChecks(s.checks, locale),
         pem: s.pem,
+        decision: s.decision,
       })),
     };
   };
@@ -193,6 +197,15 @@ export function certificatesRouter(deps: CertificatesRouterDeps): Router {
   router.get('/api/admin/cases/:id/certificates', requireAdmin(deps.adminTokenHash), async (req, res) => {
     const record = await loadCaseForAdmin(deps.cases, String(req.params.id));
     res.setHeader('Cache-Control', 'no-store').json(listView(await deps.certificates.listForCase(record.id), req));
+  });
+
+  const json = express.json({ limit: '20kb', strict: true, inflate: false, type: () => true });
+  router.post('/api/admin/cases/:id/certificates/:submissionId/decision', requireAdmin(deps.adminTokenHash), requireJson, json, async (req, res) => {
+    const record = await loadCaseForAdmin(deps.cases, String(req.params.id));
+    const submissionId = SubmissionIdParam.safeParse(String(req.params.submissionId));
+    const body = parseWith(CertificateDecisionBody, req.body);
+    const decided = await decideCertificate(deps, record.id, submissionId.success ? submissionId.data : '', body, 'servicedesk');
+    res.setHeader('Cache-Control', 'no-store').json(listView([decided], req).items[0]);
   });
 
   return router;

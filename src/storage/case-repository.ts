@@ -6,6 +6,7 @@ import { appendCaseEvent, readAuditTrail } from '../audit/event-log.js';
 import { returnStates } from '../domain/return-state.js';
 import { isUniqueViolation } from './database.js';
 import { returnRecordsOf } from './upload-repository.js';
+import { certificateRejectionsOf } from './certificate-repository.js';
 import type { Database } from './schema.js';
 
 export type CaseStatus = 'open' | 'closed';
@@ -63,7 +64,7 @@ export interface CaseRepository {
 type Row = Database['cases'];
 
 export function createCaseRepository(db: Kysely<Database>): CaseRepository {
-  type StoredProgress = Pick<CaseProgress, 'completed' | 'returns'>;
+  type StoredProgress = Pick<CaseProgress, 'completed' | 'returns' | 'certificateRejected'>;
   async function progressOf(ids: string[]): Promise<Map<string, StoredProgress>> {
     const map = new Map<string, StoredProgress>();
     if (ids.length === 0) return map;
@@ -79,6 +80,11 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
       progress.returns = returnStates(records);
       map.set(caseId, progress);
     }
+    for (const [caseId, rejection] of await certificateRejectionsOf(db, ids)) {
+      const progress = map.get(caseId) ?? { completed: {} };
+      progress.certificateRejected = rejection;
+      map.set(caseId, progress);
+    }
     return map;
   }
 
@@ -88,7 +94,12 @@ export function createCaseRepository(db: Kysely<Database>): CaseRepository {
       status: row.status as CaseStatus,
       registration: JSON.parse(row.registration) as Registration,
       tokenHash: row.token_hash,
-      progress: { completed: stored?.completed ?? {}, dpoVerifiedAt: row.dpo_verified_at, ...(stored?.returns ? { returns: stored.returns } : {}) },
+      progress: {
+        completed: stored?.completed ?? {},
+        dpoVerifiedAt: row.dpo_verified_at,
+        ...(stored?.returns ? { returns: stored.returns } : {}),
+        ...(stored?.certificateRejected ? { certificateRejected: stored.certificateRejected } : {}),
+      },
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       closedAt: row.closed_at,

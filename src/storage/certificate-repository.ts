@@ -16,9 +16,25 @@ export interface CertificateSubmission {
   checks: Check[];
   /** The public certificate, PEM. */
   pem: string;
+  /** Servicedesk's review of a certificate that passed the checks; null until decided. */
+  decision: CertificateDecision | null;
 }
 
-export type NewCertificateSubmission = Omit<CertificateSubmission, 'caseId' | 'submittedAt' | 'actor'>;
+export interface CertificateDecision {
+  outcome: 'approved' | 'rejected';
+  reason: string | null;
+  by: string;
+  at: string;
+}
+
+export type NewCertificateSubmission = Omit<CertificateSubmission, 'caseId' | 'submittedAt' | 'actor' | 'decision'>;
+
+/** Why a decision on a submission could not be recorded. */
+export class CertificateDecisionError extends Error {
+  constructor(readonly reason: 'not-found' | 'not-accepted' | 'already-decided' | 'case-not-open') {
+    super(`certificate decision refused: ${reason}`);
+  }
+}
 
 /** The case was closed between reading it and recording the submission. */
 export class CaseNotOpenError extends Error {
@@ -44,6 +60,35 @@ export interface CertificateRepository {
     onAccepted?: (trx: Kysely<Database>, accepted: NewCertificateSubmission) => Promise<void>;
   }): Promise<void>;
   listForCase(caseId: string): Promise<CertificateSubmission[]>;
+  /**
+   * Servicedesk's decision on a submission that passed every check, once. A
+   * rejection reopens the certificate step when this certificate completed it.
+   * Throws CertificateDecisionError (and records nothing) otherwise.
+   */
+  decide(caseId: string, submissionId: string, decision: CertificateDecision): Promise<CertificateSubmission>;
+}
+
+/**
+ * Per case, the rejection of its newest certificate that passed the checks, if
+ * servicedesk rejected it (a newer accepted certificate makes an older rejection moot).
+ */
+export async function certificateRejectionsOf(db: Kysely<Database>, caseIds: string[]): Promise<Map<string, { at: string; reason: string }>> {
+  const map = new Map<string, { at: string; reason: string }>();
+  if (caseIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('certificate_submissions')
+    .select(['case_id', 'decision', 'decision_reason', 'decided_at'])
+    .where('case_id', 'in', caseIds)
+    .where('verdict', '=', 'accepted')
+    .orderBy('submitted_at')
+    .orderBy('id')
+    .execute();
+  const newest = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) newest.set(row.case_id, row);
+  for (const [caseId, row] of newest) {
+    if (row.decision === 'rejected') map.set(caseId, { at: row.decided_at ?? '', reason: row.decision_reason ?? '' });
+  }
+  return map;
 }
 
 type Row = Database['certificate_submissions'];
@@ -61,6 +106,10 @@ function toSubmission(row: Row): CertificateSubmission {
     certificate: JSON.parse(row.summary) as CertificateSummary,
     checks: JSON.parse(row.checks) as Check[],
     pem: row.certificate_pem,
+    decision:
+      row.decision === 'approved' || row.decision === 'rejected'
+        ? { outcome: row.decision, reason: row.decision_reason, by: row.decided_by ?? '', at: row.decided_at ?? '' }
+        : null,
   };
 }
 
@@ -90,6 +139,10 @@ export function createCertificateRepository(db: Kysely<Database>): CertificateRe
               summary: JSON.stringify(s.certificate),
               checks: JSON.stringify(s.checks),
               certificate_pem: s.pem,
+              decision: null,
+              decision_reason: null,
+              decided_by: null,
+              decided_at: null,
             })
             .execute();
           await appendCaseEvent(trx, {
@@ -118,6 +171,45 @@ export function createCertificateRepository(db: Kysely<Database>): CertificateRe
           await appendCaseEvent(trx, { caseId, type: 'step.completed', actor: 'system', at, data: { step: 'certificate' }, artefactSha256: accepted.sha256 });
           await onAccepted?.(trx, accepted);
         }
+      });
+    },
+
+    async decide(caseId, submissionId, decision) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('certificate_submissions').selectAll().where('case_id', '=', caseId).where('id', '=', submissionId).executeTakeFirst();
+        if (!row) throw new CertificateDecisionError('not-found');
+        if (row.verdict !== 'accepted') throw new CertificateDecisionError('not-accepted');
+        const touched = await trx.updateTable('cases').set({ updated_at: decision.at }).where('id', '=', caseId).where('status', '=', 'open').executeTakeFirst();
+        if (Number(touched.numUpdatedRows) !== 1) throw new CertificateDecisionError('case-not-open');
+        const updated = await trx
+          .updateTable('certificate_submissions')
+          .set({ decision: decision.outcome, decision_reason: decision.reason, decided_by: decision.by, decided_at: decision.at })
+          .where('id', '=', submissionId)
+          .where('decision', 'is', null)
+          .executeTakeFirst();
+        // A concurrent second decision loses here, inside the transaction.
+        if (Number(updated.numUpdatedRows) !== 1) throw new CertificateDecisionError('already-decided');
+        await appendCaseEvent(trx, {
+          caseId,
+          type: 'certificate.decided',
+          actor: decision.by,
+          at: decision.at,
+          artefactSha256: row.sha256,
+          data: { submissionId, outcome: decision.outcome, reason: decision.reason, subject: row.subject },
+        });
+        if (decision.outcome === 'rejected') {
+          // Only the completion this certificate made: a step servicedesk completed by hand stays done.
+          const reopened = await trx
+            .deleteFrom('step_completions')
+            .where('case_id', '=', caseId)
+            .where('step_id', '=', 'certificate')
+            .where('note', '=', `certificate ${row.sha256}`)
+            .executeTakeFirst();
+          if (Number(reopened.numDeletedRows) > 0) {
+            await appendCaseEvent(trx, { caseId, type: 'step.reopened', actor: decision.by, at: decision.at, data: { step: 'certificate' } });
+          }
+        }
+        return toSubmission((await trx.selectFrom('certificate_submissions').selectAll().where('id', '=', submissionId).executeTakeFirstOrThrow()) as Row);
       });
     },
 

@@ -112,6 +112,11 @@ export interface CertificateSubmissionsTable {
   /** JSON: the checks (id, status, code, params); messages are rendered on read. */
   checks: string;
   certificate_pem: string;
+  /** Servicedesk's review: 'approved' | 'rejected', null until decided. */
+  decision: string | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
 }
 
 export interface UploadsTable {

@@ -21,11 +21,14 @@ export interface AdminPagesDeps extends WebDeps {
   sessions: AdminSessionRepository;
   /** Limits login attempts per client address. */
   loginLimiter?: RequestHandler;
-  /** Extra servicedesk routes (e.g. upload decisions), behind the session guard. */
-  extraAdminRoutes?: (web: WebDeps, requireSession: RequestHandler) => Router;
+  /** Extra servicedesk routes (e.g. upload decisions), behind the session guard; `showCase` renders the case page (with a field error). */
+  extraAdminRoutes?: (web: WebDeps, requireSession: RequestHandler, showCase: AdminCaseRenderer) => Router;
   /** Extra sections on the servicedesk case page, contributed by other capabilities. */
   caseSections?: ((record: CaseRecord, req: Request) => Promise<Record<string, unknown>>)[];
 }
+
+/** Renders the servicedesk case page, with extra view context (e.g. which form's field has an error) and a status. */
+export type AdminCaseRenderer = (req: Request, res: Response, id: string, context?: Record<string, unknown>, status?: number) => Promise<void>;
 
 const SESSION_COOKIE = 'efm_admin';
 const SESSION_SECONDS = 8 * 3600;
@@ -85,7 +88,7 @@ export function adminPages(deps: AdminPagesDeps): Router {
     res.redirect(303, '/admin');
   });
 
-  if (deps.extraAdminRoutes) router.use(deps.extraAdminRoutes(deps, requireSession));
+  if (deps.extraAdminRoutes) router.use(deps.extraAdminRoutes(deps, requireSession, (req, res, id, context, status) => showCase(req, res, id, context, status)));
 
   router.post('/admin/logout', form, async (req, res) => {
     verifyCsrf(deps, req, (req.body as FormBody)?._csrf);

@@ -4,6 +4,7 @@ import { loadCaseForAdmin } from '../cases/case-access.js';
 import { caseClosed } from '../cases/errors.js';
 import { renderChecks, renderResult } from '../certificates/present.js';
 import { submitCertificate, type SubmitCertificateDeps } from '../certificates/submit.js';
+import { decideCertificate } from '../certificates/decide-certificate.js';
 import { AppError } from '../domain/app-error.js';
 import type { Locale } from '../domain/locale.js';
 import { receiveMultipart } from '../http/certificates-router.js';
@@ -17,6 +18,7 @@ import { translate } from './i18n.js';
 import { caseFacts, loadCaseForBrowser } from './public-pages.js';
 import type { FormBody } from './registration-form.js';
 import { pageLocale, renderPage, verifyCsrf, type WebDeps } from './web-context.js';
+import type { AdminCaseRenderer } from './admin-pages.js';
 
 /**
  * The case page's working parts: download the prefilled documents, upload what
@@ -58,7 +60,16 @@ export async function artefactSections(deps: ArtefactPagesDeps, record: CaseReco
     certificateSubmissions: certificates
       .slice()
       .reverse()
-      .map((s) => ({ id: s.id, submittedAt: s.submittedAt, verdict: s.verdict, certificate: s.certificate, checks: renderChecks(s.checks, locale) })),
+      .map((s) => ({
+        id: s.id,
+        submittedAt: s.submittedAt,
+        verdict: s.verdict,
+        certificate: s.certificate,
+        checks: renderChecks(s.checks, locale),
+        decision: s.decision,
+        // Only a certificate that passed every check waits for servicedesk.
+        undecided: s.verdict === 'accepted' && s.decision === null,
+      })),
   };
 }
 
@@ -177,24 +188,44 @@ export function artefactPages(deps: ArtefactPagesDeps): (web: WebDeps) => Router
   };
 }
 
-/** Servicedesk decides on an upload from the case page. */
-export function adminDecisionRoute(deps: ArtefactPagesDeps, web: WebDeps, requireSession: express.RequestHandler): Router {
+/** Servicedesk decides on uploads and certificates from the case page. */
+export function adminDecisionRoute(deps: ArtefactPagesDeps, web: WebDeps, requireSession: express.RequestHandler, showCase: AdminCaseRenderer): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, inflate: false, limit: '20kb', parameterLimit: 20 });
-  router.post('/admin/cases/:id/uploads/:uploadId/decision', requireSession, form, async (req, res) => {
+
+  /** The decision and reason from the form; undefined (and the page shown again, the error next to the field) when a rejection has no reason. */
+  async function readDecision(req: Request, res: Response, id: string, itemId: string): Promise<{ decision: 'approve' | 'reject'; reason: string } | undefined> {
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(web, req, body._csrf);
-    const id = String(req.params.id);
     await loadCaseForAdmin(deps.cases, id);
     const decision = body.decision === 'approve' ? 'approve' : 'reject';
     const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 1000) : '';
     if (decision === 'reject' && !reason) {
       const message = translate(web.catalog, pageLocale(req), 'admin.decision.reason_required');
-      throw new AppError({ code: 'reason-required', status: 400, title: { nb: message, nn: message, en: message }, detail: { nb: message, nn: message, en: message } });
+      await showCase(req, res, id, { reasonMissing: itemId, errorList: [{ field: `reason-${itemId}`, message }] }, 400);
+      return undefined;
     }
-    await deps.returns.decide(id, String(req.params.uploadId), { decision, reason: reason || null, documentId: null }, 'servicedesk');
+    return { decision, reason };
+  }
+
+  router.post('/admin/cases/:id/uploads/:uploadId/decision', requireSession, form, async (req, res) => {
+    const id = String(req.params.id);
+    const uploadId = String(req.params.uploadId);
+    const read = await readDecision(req, res, id, uploadId);
+    if (!read) return;
+    await deps.returns.decide(id, uploadId, { decision: read.decision, reason: read.reason || null, documentId: null }, 'servicedesk');
     res.redirect(303, `/admin/cases/${id}#uploads`);
   });
+
+  router.post('/admin/cases/:id/certificates/:submissionId/decision', requireSession, form, async (req, res) => {
+    const id = String(req.params.id);
+    const submissionId = String(req.params.submissionId);
+    const read = await readDecision(req, res, id, submissionId);
+    if (!read) return;
+    await decideCertificate(deps.submit, id, submissionId, { decision: read.decision, ...(read.reason ? { reason: read.reason } : {}) }, 'servicedesk');
+    res.redirect(303, `/admin/cases/${id}#certificate`);
+  });
+
   router.get('/admin/cases/:id/uploads/:uploadId/:kind', requireSession, async (req, res) => {
     const record = await loadCaseForAdmin(deps.cases, String(req.params.id));
     const upload = await deps.returns.get(record.id, String(req.params.uploadId));

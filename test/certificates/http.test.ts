@@ -295,6 +295,92 @@ describe('POST /api/cases/:id/certificates', () => {
   });
 });
 
+describe('servicedesk decisions on certificates', () => {
+  const admin = (path: string, body: object) => request(main.service.app).post(path).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send(body);
+  async function accepted(overrides: Record<string, unknown> = {}) {
+    const kase = await registerCase(overrides);
+    const res = await request(main.service.app).post(`/api/cases/${kase.id}/certificates`).set('Authorization', `Bearer ${kase.token}`).attach('file', Buffer.from(testLeaf.pem), 'a.pem');
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { ...kase, submissionId: res.body.submissionId as string };
+  }
+  const certificateStep = async (kase: { id: string; token: string }) =>
+    (await request(main.service.app).get(`/api/cases/${kase.id}`).set('Authorization', `Bearer ${kase.token}`)).body.checklist.find(
+      (s: { id: string }) => s.id === 'certificate',
+    );
+
+  it('rejects an accepted certificate with a reason: the step is todo again with the reason in every language, the agency sees the decision', async () => {
+    const kase = await accepted();
+    expect((await certificateStep(kase)).status).toBe('done');
+    const res = await admin(`/api/admin/cases/${kase.id}/certificates/${kase.submissionId}/decision`, { decision: 'reject', reason: 'Sertifikatet er bestilt til feil underenhet' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.decision).toMatchObject({ outcome: 'rejected', reason: 'Sertifikatet er bestilt til feil underenhet', by: 'servicedesk' });
+    const step = await certificateStep(kase);
+    expect(step.status).toBe('todo');
+    expect(step.reason.nb).toContain('Servicedesk avviste sertifikatet');
+    expect(step.reason.nb).toContain('«Sertifikatet er bestilt til feil underenhet»');
+    expect(step.reason.nn).toContain('Send inn eit anna verksemdssertifikat');
+    expect(step.reason.en).toContain('"Sertifikatet er bestilt til feil underenhet". Submit another enterprise certificate');
+    const list = await request(main.service.app).get(`/api/cases/${kase.id}/certificates`).set('Authorization', `Bearer ${kase.token}`);
+    expect(list.body.items[0].decision).toMatchObject({ outcome: 'rejected', reason: 'Sertifikatet er bestilt til feil underenhet' });
+    const history = (await request(main.service.app).get(`/api/cases/${kase.id}`).set('Authorization', `Bearer ${kase.token}`)).body.history;
+    expect(history.map((e: { type: string }) => e.type).slice(-2)).toEqual(['certificate.decided', 'step.reopened']);
+    expect(history.at(-2)).toMatchObject({ actor: 'servicedesk', data: { submissionId: kase.submissionId, outcome: 'rejected' } });
+
+    // One decision per certificate.
+    const again = await admin(`/api/admin/cases/${kase.id}/certificates/${kase.submissionId}/decision`, { decision: 'approve' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('already-decided');
+
+    // A new certificate that passes the checks completes the step again; the old rejection no longer shows.
+    const second = await request(main.service.app).post(`/api/cases/${kase.id}/certificates`).set('Authorization', `Bearer ${kase.token}`).attach('file', Buffer.from(testLeaf.pem + h.buypassTestCa.pem), 'chain.pem');
+    expect(second.status).toBe(201);
+    expect(await certificateStep(kase)).toMatchObject({ status: 'done' });
+  });
+
+  it('approves an accepted certificate: the step stays done and the decision is on record', async () => {
+    const kase = await accepted();
+    const res = await admin(`/api/admin/cases/${kase.id}/certificates/${kase.submissionId}/decision`, { decision: 'approve' });
+    expect(res.status).toBe(200);
+    expect(res.body.decision).toMatchObject({ outcome: 'approved', reason: null });
+    expect((await certificateStep(kase)).status).toBe('done');
+    const events = await main.service.cases.events(kase.id);
+    expect(events.at(-1)).toMatchObject({ type: 'certificate.decided', data: { outcome: 'approved' } });
+  });
+
+  it('refuses what makes no sense, with a problem that says why', async () => {
+    const kase = await accepted();
+    const path = `/api/admin/cases/${kase.id}/certificates/${kase.submissionId}/decision`;
+    const noReason = await admin(path, { decision: 'reject' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ path: 'reason', code: 'required' })]);
+    expect((await admin(path, { decision: 'maybe' })).status).toBe(400);
+    expect((await request(main.service.app).post(path).send({ decision: 'approve' })).status).toBe(401);
+    expect((await admin(`/api/admin/cases/${kase.id}/certificates/00000000-0000-4000-8000-000000000000/decision`, { decision: 'approve' })).status).toBe(404);
+    expect((await admin(`/api/admin/cases/${kase.id}/certificates/not-a-uuid/decision`, { decision: 'approve' })).status).toBe(404);
+    // A certificate that failed a check: the agency already has the explanation; nothing to decide.
+    const wrongOrg = await request(main.service.app).post(`/api/cases/${kase.id}/certificates`).set('Authorization', `Bearer ${kase.token}`).attach('file', Buffer.from(prodLeaf.pem), 'p.pem');
+    expect(wrongOrg.status).toBe(422);
+    const failed = await admin(`/api/admin/cases/${kase.id}/certificates/${wrongOrg.body.submissionId}/decision`, { decision: 'approve' });
+    expect(failed.status).toBe(409);
+    expect(failed.body.code).toBe('certificate-not-accepted');
+    // Nothing was decided by any of these.
+    expect((await main.service.certificates.listForCase(kase.id)).map((s) => s.decision)).toEqual([null, null]);
+    // A closed case takes no decisions.
+    await admin(`/api/admin/cases/${kase.id}/close`, { reason: 'test' });
+    const closed = await admin(path, { decision: 'approve' });
+    expect(closed.status).toBe(409);
+    expect(closed.body.code).toBe('case-closed');
+  });
+
+  it('keeps a step servicedesk completed by hand done when it rejects the certificate', async () => {
+    const kase = await accepted();
+    await admin(`/api/admin/cases/${kase.id}/steps/certificate`, { status: 'done', note: 'Sjekket manuelt' });
+    const res = await admin(`/api/admin/cases/${kase.id}/certificates/${kase.submissionId}/decision`, { decision: 'reject', reason: 'Feil nøkkelbruk' });
+    expect(res.status).toBe(200);
+    expect((await certificateStep(kase)).status).toBe('done');
+  });
+});
+
 describe('the certificate repository', () => {
   const submission = (id: string) => ({
     id,
@@ -327,7 +413,10 @@ describe('the certificate repository', () => {
 describe('/openapi.json', () => {
   it('documents the certificate endpoints', async () => {
     const res = await request(main.service.app).get('/openapi.json');
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/certificates/validate', '/api/cases/{id}/certificates', '/api/admin/cases/{id}/certificates']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/api/certificates/validate', '/api/cases/{id}/certificates', '/api/admin/cases/{id}/certificates', '/api/admin/cases/{id}/certificates/{submissionId}/decision']),
+    );
+    expect(res.body.components.schemas.CertificateDecision.properties.decision.enum).toEqual(['approve', 'reject']);
     expect(res.body.components.schemas.CertificateValidateFields.properties.purpose.enum).toEqual(['authentication', 'signing', 'encryption', 'any']);
   });
 });

@@ -62,6 +62,18 @@ describe('checklist rules', () => {
     expect(statusOf(reg, 'dpf-production', progress).status).toBe('blocked');
   });
 
+  const rejected = { at: '2026-11-20T10:00:00Z', reason: 'Feil underenhet' };
+  it.each<[string, CaseProgress['completed'], StepStatus, RegExp, Record<string, unknown>]>([
+    ['rejected by servicedesk, not completed', {}, 'todo', /rejected the certificate you submitted on 2026-11-20: "Feil underenhet"\. Submit another/, {}],
+    ['rejected, but servicedesk completed the step by hand', { certificate: { at: '2026-11-21' } }, 'done', /Completed/, {}],
+    ['rejected, for an eInnsyn agency', {}, 'not-applicable', /eInnsyn/, { usesEInnsyn: true }],
+  ])('certificate %s', (_name, completed, status, reason, overrides) => {
+    const progress: CaseProgress = { ...NO_PROGRESS, certificateRejected: rejected, completed };
+    const result = statusOf(registration({ services: ['DPO'], ...overrides }), 'certificate', progress);
+    expect(result.status).toBe(status);
+    expect(result.reason).toMatch(reason);
+  });
+
   it('every step has a title and a reason in nb, nn and en', () => {
     const reg = registration({ services: ['DPO', 'DPV', 'DPF', 'DPI'] });
     for (const step of buildChecklist(reg)) {

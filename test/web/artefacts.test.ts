@@ -82,4 +82,57 @@ describe('case page: uploads and certificate', () => {
     expect(agencyPage.text).toContain('Godkjent av servicedesk');
     expect(agencyPage.text).toMatch(/Bruksvilkår for Altinn DPV<\/h3>\s*<p><span class="badge badge-done">/);
   });
+
+  it('servicedesk rejects an upload without a reason: the message stands next to that form\'s reason field and nothing is decided', async () => {
+    const { id, agent, csrf } = await browserCase('983163327');
+    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
+    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
+    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
+    const admin = await adminAgent();
+    const page = await admin.get(`/admin/cases/${id}`);
+    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const refused = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'reject', reason: '  ' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain(`<a href="#f-reason-${uploadId}">`);
+    expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}-error"[^>]*>[\\s\\S]*?Skriv en begrunnelse`));
+    expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}"[^>]*aria-invalid="true"`));
+    expect((await service.returns.get(id, uploadId)).decision).toBeNull();
+  });
+
+  it('servicedesk rejects an accepted certificate with a reason from the case page; the agency sees the reason and the step open again', async () => {
+    // Digdir's real Commfides test certificate: accepted for 991825827 in the test environment.
+    const open = await request(service.app).get('/api/admin/cases?organizationNumber=991825827&status=open').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
+    for (const item of open.body.items as { id: string }[]) {
+      await request(service.app).post(`/api/admin/cases/${item.id}/close`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' });
+    }
+    const { id, agent, csrf } = await browserCase('991825827');
+    const { readFileSync } = await import('node:fs');
+    const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem');
+    const submitted = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', pem, 'digdir.cer');
+    expect(submitted.status, submitted.text.slice(0, 2000)).toBeLessThan(400);
+    const admin = await adminAgent();
+    const page = await admin.get(`/admin/cases/${id}`);
+    const submissionId = /action="\/admin\/cases\/[^/]+\/certificates\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const noReason = await admin.post(`/admin/cases/${id}/certificates/${submissionId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'reject', reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toMatch(new RegExp(`id="f-reason-${submissionId}-error"`));
+    const decided = await admin
+      .post(`/admin/cases/${id}/certificates/${submissionId}/decision`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), decision: 'reject', reason: 'Bestilt til feil underenhet' });
+    expect(decided.status).toBe(303);
+    // Decided: no form for it any more.
+    expect((await admin.get(`/admin/cases/${id}`)).text).not.toContain(`/certificates/${submissionId}/decision`);
+    const agencyPage = await agent.get(`/case/${id}`);
+    expect(agencyPage.text).toContain('Avvist av servicedesk');
+    expect(agencyPage.text).toContain('Bestilt til feil underenhet');
+    expect(agencyPage.text).toMatch(/Virksomhetssertifikat<\/h3>\s*<p><span class="badge badge-todo">[^<]*<\/span>\s*Servicedesk avviste sertifikatet/);
+  });
 });
+
+async function adminAgent() {
+  const admin = request.agent(service.app);
+  const login = await admin.get('/admin/login');
+  await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+  return admin;
+}

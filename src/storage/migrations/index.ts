@@ -5,6 +5,7 @@ import { migration005 } from './005-outbox.js';
 import { migration003 } from './003-certificates.js';
 import { migration004 } from './004-uploads.js';
 import { migration006 } from './006-admin-sessions.js';
+import { migration007 } from './007-certificate-decisions.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -19,5 +20,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '003-certificates': migration003,
     '004-uploads': migration004,
     '006-admin-sessions': migration006,
+    '007-certificate-decisions': migration007,
   };
 }
