@@ -174,6 +174,44 @@ describe('OCSP against a local openssl responder', () => {
     expect((await revocationCheck((await leaf('1001', `http://127.0.0.1:${port}/junk`)).pem, ocsp)).check.params.problem).toBe('malformed');
   });
 
+  it('reuses a definite answer for a while instead of asking the responder again, but never an error or "unknown"', async () => {
+    let requests = 0;
+    const counting: RevocationTransport = {
+      async fetch(req) {
+        requests++;
+        return transport.fetch(req);
+      },
+    };
+    const cached = createOcspChecker({ transport: counting, timeoutMs: 5000, maxCacheMs: 60_000 });
+    const subjectOf = async (serial: string) => ({ leaf: parseCertificate((await leaf(serial, url)).der), issuer: parseCertificate(h.buypassTestCa.der) });
+    const good = await subjectOf('1001');
+    const t0 = new Date();
+    expect((await cached.check(good, t0)).status).toBe('good');
+    expect((await cached.check(good, new Date(t0.getTime() + 30_000))).status).toBe('good');
+    expect(requests).toBe(1);
+    // After maxCacheMs the responder is asked again.
+    expect((await cached.check(good, new Date(t0.getTime() + 61_000))).status).toBe('good');
+    expect(requests).toBe(2);
+    // Revoked is definite too; unknown is asked every time.
+    const revoked = await subjectOf('1002');
+    await cached.check(revoked, t0);
+    expect((await cached.check(revoked, t0)).status).toBe('revoked');
+    expect(requests).toBe(3);
+    const unknown = await subjectOf('1003');
+    await cached.check(unknown, t0);
+    await cached.check(unknown, t0);
+    expect(requests).toBe(5);
+    // Another responder is another question.
+    const elsewhere = { leaf: parseCertificate((await leaf('1001', `${url}/other`)).der), issuer: good.issuer };
+    await cached.check(elsewhere, t0);
+    expect(requests).toBe(6);
+    // Switched off: every check asks.
+    const uncached = createOcspChecker({ transport: counting, timeoutMs: 5000, maxCacheMs: 0 });
+    await uncached.check(good, t0);
+    await uncached.check(good, t0);
+    expect(requests).toBe(8);
+  });
+
   it('rejects a response whose nonce answers another request', async () => {
     const subject = { leaf: parseCertificate((await leaf('1001', url)).der), issuer: parseCertificate(h.buypassTestCa.der) };
     const sent = Buffer.from('0410' + '11'.repeat(16), 'hex');

@@ -242,39 +242,70 @@ export interface OcspCheckerOptions {
   maxBytes?: number;
   /** Random bytes for the nonce; tests may fix it. */
   nonce?: () => Uint8Array;
+  /** How long a "good" or "revoked" answer is reused at most (never past its nextUpdate); 0 = ask every time. */
+  maxCacheMs?: number;
+  /** Answers kept at most (oldest dropped first). */
+  maxCached?: number;
 }
 
+/**
+ * An agency that submits its certificate, sees a warning and submits again, or
+ * servicedesk checking the same certificate minutes later, need not cost the CA's
+ * responder another request: a definite answer (good or revoked) is reused until
+ * the earlier of its nextUpdate and `maxCacheMs`. Errors and "unknown" are never
+ * reused: they fail closed, and the next try should ask again.
+ */
 export function createOcspChecker(options: OcspCheckerOptions): RevocationChecker {
+  const maxCacheMs = options.maxCacheMs ?? 5 * 60_000;
+  const maxCached = options.maxCached ?? 1000;
+  const cache = new Map<string, { outcome: RevocationOutcome; until: number }>();
   return {
     mode: 'ocsp',
     async check(subject, now) {
       const url = subject.leaf.ocspUrls.find((u) => /^https?:\/\//i.test(u)) ?? null;
       if (!url) return { status: 'error', source: 'ocsp', url: null, problem: 'no-url', detail: 'the certificate names no OCSP responder' };
-      const nonce = (options.nonce ?? (() => randomBytes(16)))();
-      const body = buildOcspRequest(subject, nonce);
-      let bytes: Uint8Array;
-      try {
-        bytes = await options.transport.fetch({
-          url,
-          method: 'POST',
-          body,
-          contentType: 'application/ocsp-request',
-          accept: 'application/ocsp-response',
-          timeoutMs: options.timeoutMs,
-          maxBytes: options.maxBytes ?? 64 * 1024,
-        });
-      } catch (error) {
-        if (error instanceof TransportError) return { status: 'error', source: 'ocsp', url, problem: error.problem, detail: error.message };
-        throw error;
+      // The question: this responder, about this serial number of this issuer (by its key).
+      const key = `${url}|${createHash('sha256').update(subject.issuer.subjectPublicKeyBits).digest('hex')}|${subject.leaf.serialNumber}`;
+      const cached = cache.get(key);
+      if (cached && now.getTime() < cached.until) return cached.outcome;
+      const outcome = await ask(subject, now, url);
+      if (maxCacheMs > 0 && (outcome.outcome.status === 'good' || outcome.outcome.status === 'revoked')) {
+        const until = Math.min(now.getTime() + maxCacheMs, outcome.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY);
+        cache.delete(key);
+        cache.set(key, { outcome: outcome.outcome, until });
+        while (cache.size > maxCached) cache.delete(cache.keys().next().value!);
       }
-      let parsed: ParsedOcspResponse;
-      try {
-        parsed = parseOcspResponse(bytes);
-      } catch (error) {
-        return { status: 'error', source: 'ocsp', url, problem: 'malformed', detail: error instanceof Error ? error.message : 'unreadable response' };
-      }
-      // The nonce extension value we sent is an OCTET STRING wrapping the random bytes.
-      return evaluateOcspResponse(parsed, subject, now, url, octetString(nonce));
+      return outcome.outcome;
     },
   };
+
+  async function ask(subject: RevocationSubject, now: Date, url: string): Promise<{ outcome: RevocationOutcome; nextUpdate?: Date | undefined }> {
+    const nonce = (options.nonce ?? (() => randomBytes(16)))();
+    const body = buildOcspRequest(subject, nonce);
+    let bytes: Uint8Array;
+    try {
+      bytes = await options.transport.fetch({
+        url,
+        method: 'POST',
+        body,
+        contentType: 'application/ocsp-request',
+        accept: 'application/ocsp-response',
+        timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes ?? 64 * 1024,
+      });
+    } catch (error) {
+      if (error instanceof TransportError) return { outcome: { status: 'error', source: 'ocsp', url, problem: error.problem, detail: error.message } };
+      throw error;
+    }
+    let parsed: ParsedOcspResponse;
+    try {
+      parsed = parseOcspResponse(bytes);
+    } catch (error) {
+      return { outcome: { status: 'error', source: 'ocsp', url, problem: 'malformed', detail: error instanceof Error ? error.message : 'unreadable response' } };
+    }
+    // The nonce extension value we sent is an OCTET STRING wrapping the random bytes.
+    const outcome = evaluateOcspResponse(parsed, subject, now, url, octetString(nonce));
+    const single = parsed.basic?.responses.find((r) => r.serialNumber === subject.leaf.serialNumber);
+    return { outcome, nextUpdate: single?.nextUpdate ?? undefined };
+  }
 }
