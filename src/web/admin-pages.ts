@@ -3,6 +3,7 @@ import { generateToken, hashToken, tokenMatches } from '../cases/access-token.js
 import { loadCaseForAdmin } from '../cases/case-access.js';
 import { caseView, checklistOf } from '../cases/case-view.js';
 import { closeCase, completeStep, reopenStep, setDpoVerified } from '../cases/servicedesk-actions.js';
+import { notFound } from '../domain/app-error.js';
 import { SERVICES } from '../domain/registration.js';
 import { STEP_IDS, type StepId } from '../domain/checklist.js';
 import type { AdminSessionRepository } from '../storage/admin-session-repository.js';
@@ -174,11 +175,11 @@ export function adminPages(deps: AdminPagesDeps): Router {
     verifyCsrf(deps, req, body._csrf);
     const id = String(req.params.id);
     const step = String(req.params.stepId);
-    if ((STEP_IDS as readonly string[]).includes(step)) {
-      const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : null;
-      if (body.status === 'todo') await reopenStep(deps, id, step as StepId);
-      else await completeStep(deps, id, step as StepId, note);
-    }
+    // A step that does not exist is a broken form or link, not something to ignore quietly.
+    if (!(STEP_IDS as readonly string[]).includes(step)) throw notFound({ nb: 'Steget finnes ikke.', nn: 'Steget finst ikkje.', en: 'No such step.' });
+    const note = typeof body.note === 'string' && body.note.trim() ? body.note.trim().slice(0, 1000) : null;
+    if (body.status === 'todo') await reopenStep(deps, id, step as StepId);
+    else await completeStep(deps, id, step as StepId, note);
     res.redirect(303, `/admin/cases/${id}`);
   });
 

@@ -222,6 +222,8 @@ describe('servicedesk pages', () => {
 
     const noCsrf = await agent.post(`/admin/cases/${id}/steps/digdir-terms`).type('form').send({ status: 'done' });
     expect(noCsrf.status).toBe(403);
+    const noSuchStep = await agent.post(`/admin/cases/${id}/steps/coffee`).type('form').send({ _csrf: csrf, status: 'done' });
+    expect(noSuchStep.status).toBe(404);
 
     const done = await agent.post(`/admin/cases/${id}/steps/digdir-terms`).type('form').send({ _csrf: csrf, status: 'done', note: 'Signert i eSignering' });
     expect(done.status).toBe(303);
