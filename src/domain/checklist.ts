@@ -292,6 +292,11 @@ function withReturn(base: Rule, state: ReturnState | undefined): Rule {
   return base;
 }
 
+/** A step's title in every language (for histories and letters that name a step). */
+export function stepTitle(id: StepId): Localized {
+  return TITLES[id];
+}
+
 export function buildChecklist(registration: Registration, progress: CaseProgress = NO_PROGRESS): ChecklistStep[] {
   return STEP_IDS.map((id) => {
     const base = rule(registration, progress, id);

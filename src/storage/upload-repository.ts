@@ -148,7 +148,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
             status: analysis.status,
           }, record.sha256);
           if (analysis.document) {
-            await appendEvent(trx, record.caseId, 'upload.matched', 'service', record.createdAt, {
+            await appendEvent(trx, record.caseId, 'upload.matched', 'system', record.createdAt, {
               uploadId: record.id,
               documentId: analysis.document.id,
               kind: analysis.document.kind,

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { STEP_IDS, stepTitle, type StepId } from '../domain/checklist.js';
 import Handlebars from 'handlebars';
 import type { Locale } from '../domain/locale.js';
 import { translate, type Catalog } from './i18n.js';
@@ -55,6 +56,10 @@ export function createViews(root: string, catalog: Catalog): RenderPage {
     return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Oslo' }).format(new Date(iso));
   });
   hbs.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
+  // A step id in the history ("certificate") read as its title, in the page's language.
+  hbs.registerHelper('stepTitle', function (id: unknown, options: Handlebars.HelperOptions) {
+    return typeof id === 'string' && (STEP_IDS as readonly string[]).includes(id) ? stepTitle(id as StepId)[rootOf(options).locale] : String(id ?? '');
+  });
 
   for (const file of readdirSync(path.join(dir, 'partials'))) {
     if (file.endsWith('.hbs')) hbs.registerPartial(file.slice(0, -4), readFileSync(path.join(dir, 'partials', file), 'utf8'));
