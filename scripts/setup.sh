@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-# chromium-headless-shell renders the PDFs (4× faster and 120 MB smaller than the full
+# chromium-headless-shell renders the PDFs (3–5× faster and about 120 MB smaller than the full
 # browser, docs/benchmarks.md); chromium is the real browser of the end-to-end tests.
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromium-headless-shell >/dev/null || need_apt+=(chromium-headless-shell)

@@ -83,7 +83,7 @@ function secretBytes(value: string): number {
 
 /**
  * Debian's headless shell when installed (scripts/setup.sh installs it): the same
- * Blink without the browser UI, 4× faster per document and about 120 MB smaller
+ * Blink without the browser UI, 3–5× faster per document and about 120 MB smaller
  * than the full browser (docs/benchmarks.md). The full browser otherwise.
  * The binary itself, not /usr/bin/chromium-headless-shell: that wrapper script runs
  * it as a child without exec, so the process we supervise would be the shell.
