@@ -247,7 +247,7 @@ async function startService(dataDir: string, poolSize: number, chromiumPath?: st
     RENDER_RECYCLE_AFTER: '0',
     // The order form queued for the servicedesk at each registration would otherwise be
     // rendered by the delivery worker in the middle of the measurement.
-    DELIVERY_POLL_MS: '3600000',
+    DELIVERY_POLL_MS: '600000',
   };
   const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -38,7 +38,7 @@ const EnvSchema = z.object({
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_BASE_DELAY_MS: z.coerce.number().int().min(0).default(30_000),
   DELIVERY_MAX_DELAY_MS: z.coerce.number().int().min(0).default(3_600_000),
-  DELIVERY_POLL_MS: z.coerce.number().int().min(10).default(2_000),
+  DELIVERY_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   WEBHOOK_URLS: z.string().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional().or(z.literal('').transform(() => undefined)),
   WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),

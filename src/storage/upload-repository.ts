@@ -220,7 +220,7 @@ export function createUploadRepository(db: Kysely<Database>): UploadRepository {
             .values({ case_id: caseId, step_id: decision.completeStep, completed_at: decision.at, actor: decision.actor, note: `upload ${id} approved` })
             .onConflict((oc) => oc.columns(['case_id', 'step_id']).doUpdateSet({ completed_at: decision.at, actor: decision.actor, note: `upload ${id} approved` }))
             .execute();
-          await appendEvent(trx, caseId, 'step.completed', decision.actor, decision.at, { step: decision.completeStep, note: `upload ${id} approved` });
+          await appendEvent(trx, caseId, 'step.completed', decision.actor, decision.at, { step: decision.completeStep, uploadId: id });
         }
         await within?.(trx);
       });

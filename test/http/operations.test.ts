@@ -137,5 +137,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ URL/);
     expect(() => loadConfig({ ADMIN_TOKEN: 'short' })).toThrow(/ADMIN_TOKEN/);
+    // An hour between polls would look like mail that is never sent.
+    expect(() => loadConfig({ DELIVERY_POLL_MS: '3600000' })).toThrow(/DELIVERY_POLL_MS/);
+    expect(loadConfig({ DELIVERY_POLL_MS: '600000' }).delivery.pollIntervalMs).toBe(600_000);
   });
 });

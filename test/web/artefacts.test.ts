@@ -81,6 +81,10 @@ describe('case page: uploads and certificate', () => {
     const agencyPage = await agent.get(`/case/${id}`);
     expect(agencyPage.text).toContain('Godkjent av servicedesk');
     expect(agencyPage.text).toMatch(/Bruksvilkår for Altinn DPV<\/h3>\s*<p><span class="badge badge-done">/);
+    // The history says it in words: the step by its title, no internal note.
+    const history = /<ol class="history">([\s\S]*?)<\/ol>/.exec(agencyPage.text)![1]!;
+    expect(history).toMatch(/Steg fullført \(servicedesk\): Bruksvilkår for Altinn DPV/);
+    expect(history).not.toMatch(/approved|upload [0-9a-f-]{36}/);
   });
 
   it('servicedesk rejects an upload without a reason: the message stands next to that form\'s reason field and nothing is decided', async () => {
