@@ -33,8 +33,10 @@ export function loadPkcs12(bytes: Buffer, password: string): SealKey {
   const bags = (type: string): forge.pkcs12.Bag[] => p12.getBags({ bagType: type })[type] ?? [];
   const keyBags = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag!), ...bags(forge.pki.oids.keyBag!)];
   const certBags = bags(forge.pki.oids.certBag!);
+  if (keyBags.length === 0) throw new SealConfigError('the seal PKCS#12 holds no private key');
+  // forge reads RSA keys only; an EC (or other) key comes back as a bag without a key.
   const key = keyBags[0]?.key as forge.pki.rsa.PrivateKey | undefined;
-  if (!key) throw new SealConfigError('the seal PKCS#12 holds no private key');
+  if (!key) throw new SealConfigError('the seal key is not an RSA key: receipts are sealed with RSA (2048 bits or more); export an RSA seal to PKCS#12');
   const certs = certBags.map((bag) => bag.cert).filter((c): c is forge.pki.Certificate => c !== undefined && c !== null);
   const publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   const signer = certs.find((c) => forge.pki.publicKeyToPem(c.publicKey) === forge.pki.publicKeyToPem(publicKey));

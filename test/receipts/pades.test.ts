@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
@@ -101,5 +101,16 @@ describe('PAdES B-B seal', () => {
     expect(loaded.development).toBe(false);
     expect(loaded.subject).toBe('CN=Test Seal');
     expect(() => loadPkcs12(p12, 'wrong')).toThrow(SealConfigError);
+  });
+
+  it('says plainly that an EC seal key is not supported, instead of "no private key"', () => {
+    const ec = mkdtempSync(path.join(os.tmpdir(), 'efm-ec-seal-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(ec, 'k.pem'), '-out', path.join(ec, 'c.pem'), '-subj', '/CN=EC seal/C=NO', '-days', '30'], { stdio: 'ignore' });
+      execFileSync('openssl', ['pkcs12', '-export', '-inkey', path.join(ec, 'k.pem'), '-in', path.join(ec, 'c.pem'), '-out', path.join(ec, 's.p12'), '-passout', 'pass:pw'], { stdio: 'ignore' });
+      expect(() => loadPkcs12(readFileSync(path.join(ec, 's.p12')), 'pw')).toThrow(/not an RSA key/);
+    } finally {
+      rmSync(ec, { recursive: true, force: true });
+    }
   });
 });
