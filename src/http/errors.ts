@@ -101,7 +101,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       appError = make?.();
     }
     // The router's "Failed to decode param" for a path like /api/cases/%ZZ.
-    if (!appError && error instanceof URIError) appError = malformedAddress();
+    // (The router marks it with status 400; a URIError of our own stays a logged 500.)
+    if (!appError && error instanceof URIError && (error as URIError & { status?: number }).status === 400) appError = malformedAddress();
     if (!appError) {
       logger.error({ err: error, requestId: res.locals.requestId }, 'unhandled error');
       appError = new AppError({

@@ -68,25 +68,30 @@ export interface CertificateRepository {
   decide(caseId: string, submissionId: string, decision: CertificateDecision): Promise<CertificateSubmission>;
 }
 
+/** The step completion a certificate makes names its submission, so a rejection reopens only its own. */
+const completionNote = (submissionId: string) => `certificate submission ${submissionId}`;
+
 /**
- * Per case, the rejection of its newest certificate that passed the checks, if
- * servicedesk rejected it (a newer accepted certificate makes an older rejection moot).
+ * Per case, the reason servicedesk gave when it rejected a certificate, while no
+ * other certificate that passed the checks still stands (undecided or approved):
+ * then the agency must submit another one, and reads why.
  */
 export async function certificateRejectionsOf(db: Kysely<Database>, caseIds: string[]): Promise<Map<string, { at: string; reason: string }>> {
   const map = new Map<string, { at: string; reason: string }>();
   if (caseIds.length === 0) return map;
   const rows = await db
     .selectFrom('certificate_submissions')
-    .select(['case_id', 'decision', 'decision_reason', 'decided_at'])
+    .select(['case_id', 'id', 'decision', 'decision_reason', 'decided_at'])
     .where('case_id', 'in', caseIds)
     .where('verdict', '=', 'accepted')
-    .orderBy('submitted_at')
-    .orderBy('id')
     .execute();
-  const newest = new Map<string, (typeof rows)[number]>();
-  for (const row of rows) newest.set(row.case_id, row);
-  for (const [caseId, row] of newest) {
-    if (row.decision === 'rejected') map.set(caseId, { at: row.decided_at ?? '', reason: row.decision_reason ?? '' });
+  const standing = new Set(rows.filter((r) => r.decision !== 'rejected').map((r) => r.case_id));
+  for (const row of rows) {
+    if (row.decision !== 'rejected' || standing.has(row.case_id)) continue;
+    const current = map.get(row.case_id);
+    const at = row.decided_at ?? '';
+    // The latest rejection speaks.
+    if (!current || at > current.at) map.set(row.case_id, { at, reason: row.decision_reason ?? '' });
   }
   return map;
 }
@@ -162,7 +167,7 @@ export function createCertificateRepository(db: Kysely<Database>): CertificateRe
         }
         const accepted = submissions.find((s) => s.verdict === 'accepted');
         if (completeStep && accepted) {
-          const note = `certificate ${accepted.sha256}`;
+          const note = completionNote(accepted.id);
           await trx
             .insertInto('step_completions')
             .values({ case_id: caseId, step_id: 'certificate', completed_at: at, actor, note })
@@ -198,15 +203,27 @@ export function createCertificateRepository(db: Kysely<Database>): CertificateRe
           data: { submissionId, outcome: decision.outcome, reason: decision.reason, subject: row.subject },
         });
         if (decision.outcome === 'rejected') {
-          // Only the completion this certificate made: a step servicedesk completed by hand stays done.
-          const reopened = await trx
-            .deleteFrom('step_completions')
-            .where('case_id', '=', caseId)
-            .where('step_id', '=', 'certificate')
-            .where('note', '=', `certificate ${row.sha256}`)
-            .executeTakeFirst();
-          if (Number(reopened.numDeletedRows) > 0) {
-            await appendCaseEvent(trx, { caseId, type: 'step.reopened', actor: decision.by, at: decision.at, data: { step: 'certificate' } });
+          // Only when this submission is the one that completed the step: a step servicedesk
+          // completed by hand, or by another certificate, stays done.
+          const completion = await trx.selectFrom('step_completions').select('note').where('case_id', '=', caseId).where('step_id', '=', 'certificate').executeTakeFirst();
+          if (completion?.note === completionNote(submissionId)) {
+            // Another certificate that passed every check and is not rejected carries the step on.
+            const standing = await trx
+              .selectFrom('certificate_submissions')
+              .select(['id', 'sha256'])
+              .where('case_id', '=', caseId)
+              .where('verdict', '=', 'accepted')
+              .where('id', '!=', submissionId)
+              .where((eb) => eb.or([eb('decision', 'is', null), eb('decision', '=', 'approved')]))
+              .orderBy('submitted_at', 'desc')
+              .orderBy('id', 'desc')
+              .executeTakeFirst();
+            if (standing) {
+              await trx.updateTable('step_completions').set({ note: completionNote(standing.id) }).where('case_id', '=', caseId).where('step_id', '=', 'certificate').execute();
+            } else {
+              await trx.deleteFrom('step_completions').where('case_id', '=', caseId).where('step_id', '=', 'certificate').execute();
+              await appendCaseEvent(trx, { caseId, type: 'step.reopened', actor: decision.by, at: decision.at, data: { step: 'certificate' } });
+            }
           }
         }
         return toSubmission((await trx.selectFrom('certificate_submissions').selectAll().where('id', '=', submissionId).executeTakeFirstOrThrow()) as Row);

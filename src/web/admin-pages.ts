@@ -162,6 +162,8 @@ export function adminPages(deps: AdminPagesDeps): Router {
       dpoVerified: record.progress.dpoVerifiedAt !== null,
       history: await deps.cases.events(record.id),
       titleParams: { name: base.caseName },
+      // Also when a form on it was answered with an error: switch languages on the case page.
+      languagePath: `/admin/cases/${record.id}`,
       ...context,
     }, status);
   }

@@ -83,7 +83,7 @@ export function artefactPages(deps: ArtefactPagesDeps): (web: WebDeps) => Router
       const locale = pageLocale(req);
       const facts = caseFacts(web, req, record);
       const [history, sections] = await Promise.all([deps.cases.events(record.id), artefactSections(deps, record, locale, false)]);
-      renderPage(web, req, res, 'case', 'case.title', { ...facts, ...sections, history, titleParams: { name: facts.caseName }, ...extra }, status);
+      renderPage(web, req, res, 'case', 'case.title', { ...facts, ...sections, history, titleParams: { name: facts.caseName }, languagePath: `/case/${record.id}`, ...extra }, status);
     }
 
     /** A failure the agency can act on, shown next to the field on the case page. */
@@ -198,7 +198,16 @@ export function adminDecisionRoute(deps: ArtefactPagesDeps, web: WebDeps, requir
     const body = (req.body ?? {}) as FormBody;
     verifyCsrf(web, req, body._csrf);
     await loadCaseForAdmin(deps.cases, id);
-    const decision = body.decision === 'approve' ? 'approve' : 'reject';
+    // Each form names its decision; anything else is a broken or forged form, not a rejection.
+    if (body.decision !== 'approve' && body.decision !== 'reject') {
+      throw new AppError({
+        code: 'decision-missing',
+        status: 400,
+        title: { nb: 'Ukjent avgjørelse', nn: 'Ukjend avgjerd', en: 'Unknown decision' },
+        detail: { nb: 'Skjemaet sa verken godkjenn eller avvis. Last siden på nytt og prøv igjen.', nn: 'Skjemaet sa verken godkjenn eller avvis. Last sida på nytt og prøv igjen.', en: 'The form said neither approve nor reject. Reload the page and try again.' },
+      });
+    }
+    const decision = body.decision;
     const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 1000) : '';
     if (decision === 'reject' && !reason) {
       const message = translate(web.catalog, pageLocale(req), 'admin.decision.reason_required');

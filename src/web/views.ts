@@ -12,7 +12,7 @@ import { translate, type Catalog } from './i18n.js';
 export interface PageContext {
   locale: Locale;
   title: string;
-  /** Current path without query, for the language links. */
+  /** Where the language links lead (before ?lang= / &lang=): this page with its other query parameters. */
   path: string;
   [key: string]: unknown;
 }
@@ -78,7 +78,7 @@ export function createViews(root: string, catalog: Catalog): RenderPage {
       code,
       name: catalog[code]['lang.name'],
       current: code === context.locale,
-      href: `${context.path}?lang=${code}`,
+      href: `${context.path}${context.path.includes('?') ? '&' : '?'}lang=${code}`,
     }));
     const full = { ...context, languages };
     return layout({ ...full, body: template(full) });

@@ -32,7 +32,8 @@ export const languageSwitch: RequestHandler = (req, res, next) => {
   res.redirect(303, sameSiteTarget(req.originalUrl));
 };
 
-const DOCUMENT_DOWNLOAD = /^\/case\/[^/]+\/documents\/[^/]+\.pdf$/;
+// Case-insensitive like Express's routing: /CASE/… reaches the same download.
+const DOCUMENT_DOWNLOAD = /^\/case\/[^/]+\/documents\/[^/]+\.pdf$/i;
 
 /**
  * Where the language switch sends the browser back to: the same page with its other
@@ -88,7 +89,9 @@ export function renderPage(deps: WebDeps, req: Request, res: Response, view: str
   const page: PageContext = {
     locale,
     title: translate(deps.catalog, locale, titleKey, (context.titleParams ?? {}) as Record<string, string>),
-    path: req.path,
+    // A GET page switches to itself with its filters kept; a form answered with errors
+    // (a POST) switches to the page the form is on, which the caller names as languagePath.
+    path: typeof context.languagePath === 'string' ? context.languagePath : req.method === 'GET' ? sameSiteTarget(req.originalUrl) : req.path,
     csrf: csrfToken(deps, req, res),
     ...context,
   };

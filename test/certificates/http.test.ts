@@ -372,6 +372,42 @@ describe('servicedesk decisions on certificates', () => {
     expect(closed.body.code).toBe('case-closed');
   });
 
+  it('reopens the step only when the rejected certificate is the one that completed it, and never while another one stands', async () => {
+    const submit = async (kase: { id: string; token: string }, pem: string) => {
+      const res = await request(main.service.app).post(`/api/cases/${kase.id}/certificates`).set('Authorization', `Bearer ${kase.token}`).attach('file', Buffer.from(pem), 'a.pem');
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body as { submissionId: string; results: { submissionId: string; verdict: string }[] };
+    };
+    const decide = (kase: { id: string }, submissionId: string, body: object) => admin(`/api/admin/cases/${kase.id}/certificates/${submissionId}/decision`, body);
+
+    // The same certificate sent twice; the second is approved, the first rejected as a duplicate.
+    const twice = await accepted();
+    const second = await submit(twice, testLeaf.pem);
+    expect((await decide(twice, second.submissionId, { decision: 'approve' })).status).toBe(200);
+    expect((await decide(twice, twice.submissionId, { decision: 'reject', reason: 'Duplikat' })).status).toBe(200);
+    expect(await certificateStep(twice)).toMatchObject({ status: 'done' });
+
+    // An approved certificate, then another accepted one rejected: the approved one carries the step.
+    const approvedFirst = await accepted();
+    expect((await decide(approvedFirst, approvedFirst.submissionId, { decision: 'approve' })).status).toBe(200);
+    const other = await issueLeaf(h.buypassTestCa, { subject: seid2Subject(), policies: [POLICY.buypassEnterprise] });
+    const b = await submit(approvedFirst, other.pem);
+    expect((await decide(approvedFirst, b.submissionId, { decision: 'reject', reason: 'Feil underenhet' })).status).toBe(200);
+    expect(await certificateStep(approvedFirst)).toMatchObject({ status: 'done' });
+
+    // Two accepted certificates in one file: rejecting one leaves the other; rejecting both reopens the step with the last reason.
+    const pair = await registerCase();
+    const set = await submit(pair, testLeaf.pem + other.pem);
+    const ids = set.results.filter((r) => r.verdict === 'accepted').map((r) => r.submissionId);
+    expect(ids).toHaveLength(2);
+    expect((await decide(pair, ids[0]!, { decision: 'reject', reason: 'Første er feil' })).status).toBe(200);
+    expect(await certificateStep(pair)).toMatchObject({ status: 'done' });
+    expect((await decide(pair, ids[1]!, { decision: 'reject', reason: 'Andre er også feil' })).status).toBe(200);
+    const step = await certificateStep(pair);
+    expect(step.status).toBe('todo');
+    expect(step.reason.nb).toContain('«Andre er også feil»');
+  });
+
   it('keeps a step servicedesk completed by hand done when it rejects the certificate', async () => {
     const kase = await accepted();
     await admin(`/api/admin/cases/${kase.id}/steps/certificate`, { status: 'done', note: 'Sjekket manuelt' });

@@ -100,6 +100,29 @@ describe('case page: uploads and certificate', () => {
     expect(refused.text).toContain(`<a href="#f-reason-${uploadId}">`);
     expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}-error"[^>]*>[\\s\\S]*?Skriv en begrunnelse`));
     expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}"[^>]*aria-invalid="true"`));
+    // The language links on this error page lead to the case page, not to the form's POST address.
+    const decoded = refused.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    expect(decoded).toContain(`href="/admin/cases/${id}?lang=en"`);
+    expect(decoded).not.toContain('/decision?lang=');
+    expect((await service.returns.get(id, uploadId)).decision).toBeNull();
+  });
+
+  it('the reason field belongs to the reject form: Enter in it rejects, never approves; a form without a decision is refused', async () => {
+    const { id, agent, csrf } = await browserCase('988312495');
+    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
+    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
+    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
+    const admin = await adminAgent();
+    const page = await admin.get(`/admin/cases/${id}`);
+    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const forms = [...page.text.matchAll(new RegExp(`<form[^>]*action="/admin/cases/${id}/uploads/${uploadId}/decision"[^>]*>([\\s\\S]*?)</form>`, 'g'))].map((m) => m[1]!);
+    expect(forms).toHaveLength(2);
+    const withReason = forms.filter((f) => f.includes(`id="f-reason-${uploadId}"`));
+    expect(withReason).toHaveLength(1);
+    expect(withReason[0]).toContain('name="decision" value="reject"');
+    expect(withReason[0]).not.toContain('value="approve"');
+    const noDecision = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), reason: 'hmm' });
+    expect(noDecision.status).toBe(400);
     expect((await service.returns.get(id, uploadId)).decision).toBeNull();
   });
 

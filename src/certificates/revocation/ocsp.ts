@@ -178,6 +178,16 @@ export function parseOcspResponse(bytes: Uint8Array): ParsedOcspResponse {
   };
 }
 
+/** The answer about `subject` in a response: same serial number and the same issuer name and key hashes. */
+function singleFor(responses: readonly SingleResponse[], subject: RevocationSubject): SingleResponse | undefined {
+  return responses.find((r) => {
+    if (r.serialNumber !== subject.leaf.serialNumber) return false;
+    if (r.hashAlgorithm === 'unknown') return false;
+    const expected = certId(subject, r.hashAlgorithm);
+    return expected.nameHash.equals(r.issuerNameHash) && expected.keyHash.equals(r.issuerKeyHash);
+  });
+}
+
 /**
  * Decides what an OCSP response says about `subject`, or why it cannot be
  * trusted. `nonce` is the extension value we sent (when we sent one).
@@ -220,12 +230,7 @@ export function evaluateOcspResponse(
   if (!verifySignature(basic.signatureAlgorithm, basic.tbs, basic.signature, signer.publicKey)) return error('bad-signature', 'the OCSP response signature does not verify');
   if (sentNonce && basic.nonce && !sameBytes(basic.nonce, sentNonce)) return error('nonce-mismatch', 'the response answers another request');
 
-  const single = basic.responses.find((r) => {
-    if (r.serialNumber !== subject.leaf.serialNumber) return false;
-    if (r.hashAlgorithm === 'unknown') return false;
-    const expected = certId(subject, r.hashAlgorithm);
-    return expected.nameHash.equals(r.issuerNameHash) && expected.keyHash.equals(r.issuerKeyHash);
-  });
+  const single = singleFor(basic.responses, subject);
   if (!single) return error('wrong-certificate', 'the response is about another certificate');
   if (single.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) return error('not-yet-valid', `thisUpdate ${single.thisUpdate.toISOString()} is in the future`);
   if (single.nextUpdate ? single.nextUpdate.getTime() < now.getTime() - CLOCK_SKEW_MS : single.thisUpdate.getTime() < now.getTime() - MAX_AGE_WITHOUT_NEXT_UPDATE_MS) {
@@ -305,7 +310,8 @@ export function createOcspChecker(options: OcspCheckerOptions): RevocationChecke
     }
     // The nonce extension value we sent is an OCTET STRING wrapping the random bytes.
     const outcome = evaluateOcspResponse(parsed, subject, now, url, octetString(nonce));
-    const single = parsed.basic?.responses.find((r) => r.serialNumber === subject.leaf.serialNumber);
+    // The same answer evaluateOcspResponse judged: its nextUpdate bounds how long it is reused.
+    const single = parsed.basic ? singleFor(parsed.basic.responses, subject) : undefined;
     return { outcome, nextUpdate: single?.nextUpdate ?? undefined };
   }
 }
