@@ -188,10 +188,14 @@ describe('the whole journey in real Chromium', () => {
 
     // Servicedesk approves the upload, then the certificate.
     const desk = await journey.newPage();
+    await desk.setExtraHTTPHeaders({ 'Accept-Language': 'nb-NO,nb;q=0.9' });
     await desk.goto(`${e2e.baseUrl}/admin/login`);
     await desk.type('#f-token', ADMIN_TOKEN);
     await Promise.all([desk.waitForNavigation(), desk.click('button[type=submit]')]);
     await desk.goto(`${e2e.baseUrl}/admin/cases/${casePath.split('/').pop()}`);
+    await desk.setViewport({ width: 1100, height: 900 });
+    await desk.screenshot({ path: path.join(SCREENSHOTS, 'admin-case-journey.png'), fullPage: true });
+    await expectAccessibleOn(desk, 'servicedesk case with an upload and a certificate to decide on');
     await Promise.all([desk.waitForNavigation(), desk.click('li[id^="upload-"] input[name="decision"][value="approve"] ~ button')]);
     await expectAccessibleOn(desk, 'servicedesk case with decision');
     await Promise.all([desk.waitForNavigation(), desk.click('li[id^="certificate-"] input[name="decision"][value="approve"] ~ button')]);
