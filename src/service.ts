@@ -33,6 +33,7 @@ import { createIssuedDocumentRepository, type IssuedDocumentRepository } from '.
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './storage/database.js';
 import { createSettingsRepository } from './storage/settings-repository.js';
 import { createAdminSessionRepository } from './storage/admin-session-repository.js';
+import { pendingDecisionCounts } from './storage/pending-decisions.js';
 import { webRouter } from './web/index.js';
 import { readFile } from 'node:fs/promises';
 import { buildReceipt } from './receipts/receipt.js';
@@ -184,6 +185,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       loginLimiter,
       adminTokenHash: adminToken.hash,
       sessions: createAdminSessionRepository(database.db),
+      pendingDecisions: (caseIds) => pendingDecisionCounts(database.db, caseIds),
       secret: webSecret,
       publicUrl: config.publicUrl,
       caseSections: (record, req) => artefactSections(artefacts, record, pageLocale(req), false),

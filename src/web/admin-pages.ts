@@ -20,6 +20,8 @@ export interface AdminPagesDeps extends WebDeps {
   clock: () => Date;
   adminTokenHash: string;
   sessions: AdminSessionRepository;
+  /** Per case, how many uploads and certificates wait for a servicedesk decision. */
+  pendingDecisions?: (caseIds: string[]) => Promise<Map<string, number>>;
   /** Limits login attempts per client address. */
   loginLimiter?: RequestHandler;
   /** Extra servicedesk routes (e.g. upload decisions), behind the session guard; `showCase` renders the case page (with a field error). */
@@ -105,6 +107,7 @@ export function adminPages(deps: AdminPagesDeps): Router {
     const query = parsed.success ? parsed.data : AdminCaseListQuery.parse({});
     const { limit, offset, ...filter } = query;
     const [page, counts] = await Promise.all([deps.cases.list(filter, { limit, offset }), deps.cases.countByStatus()]);
+    const pending = (await deps.pendingDecisions?.(page.items.map((record) => record.id))) ?? new Map<string, number>();
     const locale = pageLocale(req);
     const rows = page.items.map((record) => {
       const checklist = checklistOf(record);
@@ -114,6 +117,7 @@ export function adminPages(deps: AdminPagesDeps): Router {
         name: record.registration.names[locale],
         done: applicable.filter((s) => s.status === 'done').length,
         total: applicable.length,
+        pending: pending.get(record.id) ?? 0,
       };
     });
     const link = (newOffset: number) => {

@@ -74,10 +74,14 @@ describe('case page: uploads and certificate', () => {
     const admin = request.agent(service.app);
     const login = await admin.get('/admin/login');
     await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+    // The case list says this case has something to review.
+    const rowOf = async () => new RegExp(`href="/admin/cases/${id}">[\\s\\S]*?</tr>`).exec((await admin.get('/admin?status=open&limit=100')).text)![0];
+    expect(await rowOf()).toMatch(/class="pending"><span class="badge badge-received">1 venter</);
     const page = await admin.get(`/admin/cases/${id}`);
     const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1];
     const decided = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'approve', reason: 'Signert av daglig leder' });
     expect(decided.status).toBe(303);
+    expect(await rowOf()).toMatch(/class="pending">–</);
     const agencyPage = await agent.get(`/case/${id}`);
     expect(agencyPage.text).toContain('Godkjent av servicedesk');
     expect(agencyPage.text).toMatch(/Bruksvilkår for Altinn DPV<\/h3>\s*<p><span class="badge badge-done">/);
@@ -140,6 +144,8 @@ describe('case page: uploads and certificate', () => {
     const admin = await adminAgent();
     const page = await admin.get(`/admin/cases/${id}`);
     const submissionId = /action="\/admin\/cases\/[^/]+\/certificates\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const rowOf = async () => new RegExp(`href="/admin/cases/${id}">[\\s\\S]*?</tr>`).exec((await admin.get('/admin?status=open&limit=100')).text)![0];
+    expect(await rowOf()).toMatch(/1 venter/);
     const noReason = await admin.post(`/admin/cases/${id}/certificates/${submissionId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'reject', reason: '' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toMatch(new RegExp(`id="f-reason-${submissionId}-error"`));
@@ -150,6 +156,7 @@ describe('case page: uploads and certificate', () => {
     expect(decided.status).toBe(303);
     // Decided: no form for it any more.
     expect((await admin.get(`/admin/cases/${id}`)).text).not.toContain(`/certificates/${submissionId}/decision`);
+    expect(await rowOf()).toMatch(/class="pending">–</);
     const agencyPage = await agent.get(`/case/${id}`);
     expect(agencyPage.text).toContain('Avvist av servicedesk');
     expect(agencyPage.text).toContain('Bestilt til feil underenhet');
