@@ -226,7 +226,7 @@ export function createCertificateRepository(db: Kysely<Database>): CertificateRe
             }
           }
         }
-        return toSubmission((await trx.selectFrom('certificate_submissions').selectAll().where('id', '=', submissionId).executeTakeFirstOrThrow()) as Row);
+        return toSubmission({ ...row, decision: decision.outcome, decision_reason: decision.reason, decided_by: decision.by, decided_at: decision.at });
       });
     },
 

@@ -231,7 +231,7 @@ export function adminDecisionRoute(deps: ArtefactPagesDeps, web: WebDeps, requir
     const submissionId = String(req.params.submissionId);
     const read = await readDecision(req, res, id, submissionId);
     if (!read) return;
-    await decideCertificate(deps.submit, id, submissionId, { decision: read.decision, ...(read.reason ? { reason: read.reason } : {}) }, 'servicedesk');
+    await decideCertificate(deps.submit, id, submissionId, read, 'servicedesk');
     res.redirect(303, `/admin/cases/${id}#certificate`);
   });
 

@@ -17,47 +17,44 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** An in-memory database with `schema`, counting how many statements are compiled. */
+function countingDatabase(schema: string): { sqlite: SQLite.Database; compiled: () => number } {
+  const real = new SQLite(':memory:');
+  real.exec(schema);
+  let compiled = 0;
+  const sqlite = Object.assign(Object.create(real) as SQLite.Database, {
+    prepare: (text: string) => {
+      compiled++;
+      return real.prepare(text);
+    },
+    close: () => real.close(),
+  });
+  return { sqlite, compiled: () => compiled };
+}
+
 describe('SQLite statement cache', () => {
   it('compiles each query shape once and gives the right rows for every set of parameters', () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.exec('create table t (id integer primary key, name text)');
-    let compiled = 0;
-    const counting = Object.assign(Object.create(sqlite) as SQLite.Database, {
-      prepare: (text: string) => {
-        compiled++;
-        return sqlite.prepare(text);
-      },
-      close: () => sqlite.close(),
-    });
-    const db = withStatementCache(counting);
+    const { sqlite, compiled } = countingDatabase('create table t (id integer primary key, name text)');
+    const db = withStatementCache(sqlite);
     for (let i = 1; i <= 20; i++) db.prepare('insert into t (id, name) values (?, ?)').run([i, `n${i}`]);
     const select = (id: number) => db.prepare('select name from t where id = ?').all([id]);
     expect(select(3)).toEqual([{ name: 'n3' }]);
     expect(select(17)).toEqual([{ name: 'n17' }]);
     expect(select(99)).toEqual([]);
-    expect(compiled).toBe(2);
+    expect(compiled()).toBe(2);
     db.close();
   });
 
   it('stays bounded when queries keep changing shape (IN lists of every length)', () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.exec('create table t (id integer primary key)');
-    let compiled = 0;
-    const counting = Object.assign(Object.create(sqlite) as SQLite.Database, {
-      prepare: (text: string) => {
-        compiled++;
-        return sqlite.prepare(text);
-      },
-      close: () => sqlite.close(),
-    });
-    const db = withStatementCache(counting, 5);
+    const { sqlite, compiled } = countingDatabase('create table t (id integer primary key)');
+    const db = withStatementCache(sqlite, 5);
     const shape = (n: number) => `select id from t where id in (${Array(n).fill('?').join(',')})`;
     for (let n = 1; n <= 10; n++) db.prepare(shape(n)).all(Array.from({ length: n }, (_, i) => i));
     // The five newest shapes are kept; the oldest was evicted and is compiled again.
     db.prepare(shape(10)).all(Array.from({ length: 10 }, (_, i) => i));
-    expect(compiled).toBe(10);
+    expect(compiled()).toBe(10);
     db.prepare(shape(1)).all([1]);
-    expect(compiled).toBe(11);
+    expect(compiled()).toBe(11);
     db.close();
   });
 });

@@ -1,9 +1,8 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDocument } from '../returns/support/documents.js';
 import { makeTestSigner, signPdf } from '../returns/support/sign.js';
-import { validRegistration } from '../support/fixtures.js';
-import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { adminAgent, browserCase, csrfOf, decodeAttributes } from './support.js';
 
 let service: TestService;
 beforeAll(async () => {
@@ -13,19 +12,11 @@ afterAll(async () => {
   await service.dispose();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
-async function browserCase(org = '991825827') {
-  const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber: org }));
-  const agent = request.agent(service.app);
-  await agent.get(`/c/${created.body.id}/${created.body.accessToken}`);
-  const page = await agent.get(`/case/${created.body.id}`);
-  return { id: created.body.id as string, agent, csrf: csrfOf(page.text), html: page.text };
-}
 
 describe('case page: uploads and certificate', () => {
   it('uploads a signed return from the form and shows the analysis', async () => {
-    const { id, agent, csrf } = await browserCase();
+    const { id, agent, csrf } = await browserCase(service.app, '991825827');
     const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 2 });
     const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
     const posted = await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
@@ -37,7 +28,7 @@ describe('case page: uploads and certificate', () => {
   });
 
   it('shows a wrong file type next to the file field', async () => {
-    const { id, agent, csrf } = await browserCase('974760673');
+    const { id, agent, csrf } = await browserCase(service.app, '974760673');
     const response = await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from('<html>not a scan</html>'), 'skann.pdf');
     expect(response.status).toBe(415);
     expect(response.text).toMatch(/id="f-file-error"[^>]*>[\s\S]*?PDF, JPEG, PNG/);
@@ -45,14 +36,14 @@ describe('case page: uploads and certificate', () => {
   });
 
   it('refuses an upload without the CSRF token and keeps nothing', async () => {
-    const { id, agent } = await browserCase('123456785');
+    const { id, agent } = await browserCase(service.app, '123456785');
     const response = await agent.post(`/case/${id}/uploads`).attach('file', Buffer.from('%PDF-1.7\n%%EOF'), 'x.pdf');
     expect(response.status).toBe(403);
     expect((await service.returns.list(id))).toHaveLength(0);
   });
 
   it('submits a certificate and shows every check with its verdict; a private key is refused next to the field', async () => {
-    const { id, agent, csrf } = await browserCase('100101696');
+    const { id, agent, csrf } = await browserCase(service.app, '100101696');
     const garbage = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'), 'key.pem');
     expect(garbage.status).toBe(422);
     expect(garbage.text).toMatch(/id="f-certificate-error"[^>]*>[\s\S]*?privat/i);
@@ -67,18 +58,12 @@ describe('case page: uploads and certificate', () => {
   });
 
   it('servicedesk approves an upload from the case page and the agency sees it', async () => {
-    const { id, agent, csrf } = await browserCase('910075918');
-    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
-    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
-    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
-    const admin = request.agent(service.app);
-    const login = await admin.get('/admin/login');
-    await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
+    const { id, agent } = await caseWithSignedDpvReturn('910075918');
+    const admin = await adminAgent(service.app);
     // The case list says this case has something to review.
-    const rowOf = async () => new RegExp(`href="/admin/cases/${id}">[\\s\\S]*?</tr>`).exec((await admin.get('/admin?status=open&limit=100')).text)![0];
+    const rowOf = () => caseListRow(admin, id);
     expect(await rowOf()).toMatch(/class="pending"><span class="badge badge-received">1 venter</);
-    const page = await admin.get(`/admin/cases/${id}`);
-    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1];
+    const { page, uploadId } = await adminCasePage(admin, id);
     const decided = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'approve', reason: 'Signert av daglig leder' });
     expect(decided.status).toBe(303);
     expect(await rowOf()).toMatch(/class="pending">–</);
@@ -92,33 +77,25 @@ describe('case page: uploads and certificate', () => {
   });
 
   it('servicedesk rejects an upload without a reason: the message stands next to that form\'s reason field and nothing is decided', async () => {
-    const { id, agent, csrf } = await browserCase('983163327');
-    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
-    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
-    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
-    const admin = await adminAgent();
-    const page = await admin.get(`/admin/cases/${id}`);
-    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const { id } = await caseWithSignedDpvReturn('983163327');
+    const admin = await adminAgent(service.app);
+    const { page, uploadId } = await adminCasePage(admin, id);
     const refused = await admin.post(`/admin/cases/${id}/uploads/${uploadId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'reject', reason: '  ' });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain(`<a href="#f-reason-${uploadId}">`);
     expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}-error"[^>]*>[\\s\\S]*?Skriv en begrunnelse`));
     expect(refused.text).toMatch(new RegExp(`id="f-reason-${uploadId}"[^>]*aria-invalid="true"`));
     // The language links on this error page lead to the case page, not to the form's POST address.
-    const decoded = refused.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const decoded = decodeAttributes(refused.text);
     expect(decoded).toContain(`href="/admin/cases/${id}?lang=en"`);
     expect(decoded).not.toContain('/decision?lang=');
     expect((await service.returns.get(id, uploadId)).decision).toBeNull();
   });
 
   it('the reason field belongs to the reject form: Enter in it rejects, never approves; a form without a decision is refused', async () => {
-    const { id, agent, csrf } = await browserCase('988312495');
-    const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
-    const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
-    await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(signed), 'skann.pdf');
-    const admin = await adminAgent();
-    const page = await admin.get(`/admin/cases/${id}`);
-    const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1]!;
+    const { id } = await caseWithSignedDpvReturn('988312495');
+    const admin = await adminAgent(service.app);
+    const { page, uploadId } = await adminCasePage(admin, id);
     const forms = [...page.text.matchAll(new RegExp(`<form[^>]*action="/admin/cases/${id}/uploads/${uploadId}/decision"[^>]*>([\\s\\S]*?)</form>`, 'g'))].map((m) => m[1]!);
     expect(forms).toHaveLength(2);
     const withReason = forms.filter((f) => f.includes(`id="f-reason-${uploadId}"`));
@@ -132,19 +109,15 @@ describe('case page: uploads and certificate', () => {
 
   it('servicedesk rejects an accepted certificate with a reason from the case page; the agency sees the reason and the step open again', async () => {
     // Digdir's real Commfides test certificate: accepted for 991825827 in the test environment.
-    const open = await request(service.app).get('/api/admin/cases?organizationNumber=991825827&status=open').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
-    for (const item of open.body.items as { id: string }[]) {
-      await request(service.app).post(`/api/admin/cases/${item.id}/close`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' });
-    }
-    const { id, agent, csrf } = await browserCase('991825827');
+    const { id, agent, csrf } = await browserCase(service.app, '991825827', {}, { closeOpenCase: true });
     const { readFileSync } = await import('node:fs');
     const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem');
     const submitted = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', pem, 'digdir.cer');
     expect(submitted.status, submitted.text.slice(0, 2000)).toBeLessThan(400);
-    const admin = await adminAgent();
+    const admin = await adminAgent(service.app);
     const page = await admin.get(`/admin/cases/${id}`);
     const submissionId = /action="\/admin\/cases\/[^/]+\/certificates\/([^/]+)\/decision"/.exec(page.text)![1]!;
-    const rowOf = async () => new RegExp(`href="/admin/cases/${id}">[\\s\\S]*?</tr>`).exec((await admin.get('/admin?status=open&limit=100')).text)![0];
+    const rowOf = () => caseListRow(admin, id);
     expect(await rowOf()).toMatch(/1 venter/);
     const noReason = await admin.post(`/admin/cases/${id}/certificates/${submissionId}/decision`).type('form').send({ _csrf: csrfOf(page.text), decision: 'reject', reason: '' });
     expect(noReason.status).toBe(400);
@@ -164,9 +137,23 @@ describe('case page: uploads and certificate', () => {
   });
 });
 
-async function adminAgent() {
-  const admin = request.agent(service.app);
-  const login = await admin.get('/admin/login');
-  await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
-  return admin;
+/** A browser case whose agency has uploaded a signed scan of its DPV terms (complete, waiting for servicedesk). */
+async function caseWithSignedDpvReturn(organizationNumber: string) {
+  const opened = await browserCase(service.app, organizationNumber);
+  const dpv = await issueDocument(service, opened.id, { templateId: 'dpv-terms', pageCount: 1 });
+  const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
+  await opened.agent.post(`/case/${opened.id}/uploads`).field('_csrf', opened.csrf).attach('file', Buffer.from(signed), 'skann.pdf');
+  return opened;
+}
+
+/** The servicedesk case page and the id of the (first) upload it offers a decision on. */
+async function adminCasePage(admin: Awaited<ReturnType<typeof adminAgent>>, id: string) {
+  const page = await admin.get(`/admin/cases/${id}`);
+  const uploadId = /action="\/admin\/cases\/[^/]+\/uploads\/([^/]+)\/decision"/.exec(page.text)![1]!;
+  return { page, uploadId };
+}
+
+/** The case's row in the servicedesk case list. */
+async function caseListRow(admin: Awaited<ReturnType<typeof adminAgent>>, id: string): Promise<string> {
+  return new RegExp(`href="/admin/cases/${id}">[\\s\\S]*?</tr>`).exec((await admin.get('/admin?status=open&limit=100')).text)![0];
 }

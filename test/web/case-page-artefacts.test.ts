@@ -3,8 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocumentPdf, issueDocument } from '../returns/support/documents.js';
 import { makeTestSigner, signPdf } from '../returns/support/sign.js';
-import { validRegistration } from '../support/fixtures.js';
-import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { startTestService, type TestService } from '../support/service.js';
+import { adminAgent, browserCase, csrfOf } from './support.js';
 
 /**
  * The agency's case page: per-language download links for each applicable document,
@@ -20,7 +20,6 @@ afterAll(async () => {
   await service?.dispose();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 /** The <li> of one step in the checklist: its title, badge and reason. */
 const stepOf = (html: string, title: string) => new RegExp(`<h3>${title}</h3>\\s*<p><span class="badge badge-([a-z-]+)">([^<]*)</span>([^<]*)</p>`).exec(html);
 /** The <li id="upload-…"> of one upload (up to the next upload or the next section). */
@@ -32,23 +31,7 @@ const uploadItem = (html: string, uploadId: string) => {
   return rest.slice(0, Math.min(...ends, rest.length));
 };
 
-async function browserCase(organizationNumber: string, overrides: Record<string, unknown> = {}) {
-  const created = await request(service.app).post('/api/cases').send(validRegistration({ organizationNumber, ...overrides }));
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const agent = request.agent(service.app);
-  expect((await agent.get(`/c/${created.body.id}/${created.body.accessToken}`)).status).toBe(303);
-  const page = await agent.get(`/case/${created.body.id}`);
-  expect(page.status).toBe(200);
-  return { id: created.body.id as string, agent, csrf: csrfOf(page.text), html: page.text };
-}
 
-async function adminAgent() {
-  const admin = request.agent(service.app);
-  const login = await admin.get('/admin/login');
-  const ok = await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
-  expect(ok.status).toBe(303);
-  return admin;
-}
 
 async function uploadFromPage(agent: ReturnType<typeof request.agent>, id: string, csrf: string, pdf: Uint8Array) {
   const posted = await agent.post(`/case/${id}/uploads`).field('_csrf', csrf).attach('file', Buffer.from(pdf), 'skann.pdf');
@@ -80,7 +63,7 @@ describe('case page: documents to download', () => {
   }
 
   it('shows a download link in nb, nn and en for every document the checklist calls for (DPO, DPV, DPF: order form, DPV terms, KS letter)', async () => {
-    const { id, agent, html } = await browserCase('991825827');
+    const { id, agent, html } = await browserCase(service.app, '991825827');
     const documents = documentsOf(html);
     expect(documents.map((d) => d.title)).toEqual([TITLES['order-form'].nb, TITLES['dpv-terms'].nb, TITLES['ks-cover-letter'].nb]);
     const ids = ['order-form', 'dpv-terms', 'ks-cover-letter'];
@@ -98,7 +81,7 @@ describe('case page: documents to download', () => {
   });
 
   it('lists only the documents that apply: DPO alone gets the order form, not the DPV terms or the KS letter', async () => {
-    const { id, html } = await browserCase('974760673', { services: ['DPO'], dpvIpAddresses: undefined });
+    const { id, html } = await browserCase(service.app, '974760673', { services: ['DPO'], dpvIpAddresses: undefined });
     const documents = documentsOf(html);
     expect(documents.map((d) => d.title)).toEqual([TITLES['order-form'].nb]);
     expect(documents[0]!.links.map((l) => l.lang)).toEqual(['nb', 'nn', 'en']);
@@ -107,7 +90,7 @@ describe('case page: documents to download', () => {
   });
 
   it('a download link works: the nynorsk link of the order form answers with that PDF', async () => {
-    const { id, agent, html } = await browserCase('123456785');
+    const { id, agent, html } = await browserCase(service.app, '123456785');
     const link = documentsOf(html)[0]!.links.find((l) => l.lang === 'nn')!;
     const pdf = await agent.get(link.href).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -125,7 +108,7 @@ describe('case page: documents to download', () => {
 
 describe('case page: an incomplete upload', () => {
   it('shows the status, the pages found and the missing pages, and leaves the step to do', async () => {
-    const { id, agent, csrf } = await browserCase('910075918');
+    const { id, agent, csrf } = await browserCase(service.app, '910075918');
     // A three-page DPV terms document; the scan holds pages 1 and 3 only.
     const { document } = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 3 });
     const partial = await buildDocumentPdf({ documentId: document.id, caseId: id, templateId: 'dpv-terms', templateVersion: 1, pageCount: 3 }, service.documentKey, { pages: [1, 3] });
@@ -147,7 +130,7 @@ describe('case page: an incomplete upload', () => {
   });
 
   it('a complete upload shows every page found and no missing pages', async () => {
-    const { id, agent, csrf } = await browserCase('983163327');
+    const { id, agent, csrf } = await browserCase(service.app, '983163327');
     const { pdf } = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 2 });
     const uploadId = await uploadFromPage(agent, id, csrf, await signPdf(pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9))));
     const item = uploadItem((await agent.get(`/case/${id}`)).text, uploadId);
@@ -159,13 +142,13 @@ describe('case page: an incomplete upload', () => {
 
 describe('servicedesk rejects an upload with a reason from its case page', () => {
   it('the agency sees the rejection and its reason, the step is back to do, and a new upload can be sent', async () => {
-    const { id, agent, csrf } = await browserCase('971526920');
+    const { id, agent, csrf } = await browserCase(service.app, '971526920');
     const dpv = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
     const signed = await signPdf(dpv.pdf, makeTestSigner(), new Date(Date.UTC(2026, 10, 26, 9)));
     const uploadId = await uploadFromPage(agent, id, csrf, signed);
     expect(stepOf((await agent.get(`/case/${id}`)).text, 'Bruksvilkår for Altinn DPV')?.[1]).toBe('received');
 
-    const admin = await adminAgent();
+    const admin = await adminAgent(service.app);
     const adminPage = await admin.get(`/admin/cases/${id}`);
     expect(adminPage.text).toContain(`action="/admin/cases/${id}/uploads/${uploadId}/decision"`);
     const reason = 'Signert av feil person – daglig leder må signere';
@@ -205,7 +188,7 @@ describe('servicedesk rejects an upload with a reason from its case page', () =>
 
 describe('case history names events and actors in words', () => {
   it('after a recognised upload, the history shows no raw actor key', async () => {
-    const { id, agent, csrf } = await browserCase('889640782');
+    const { id, agent, csrf } = await browserCase(service.app, '889640782');
     const { pdf } = await issueDocument(service, id, { templateId: 'dpv-terms', pageCount: 1 });
     await uploadFromPage(agent, id, csrf, pdf);
     const history = /<ol class="history">([\s\S]*?)<\/ol>/.exec((await agent.get(`/case/${id}`)).text)?.[1] ?? '';
@@ -215,15 +198,11 @@ describe('case history names events and actors in words', () => {
 
   it('after servicedesk decides on a certificate, the history names the decision and the step in words', async () => {
     // Digdir's real Commfides test certificate: accepted for 991825827 in the test environment.
-    const open = await request(service.app).get('/api/admin/cases?organizationNumber=991825827&status=open').set('Authorization', `Bearer ${ADMIN_TOKEN}`);
-    for (const item of open.body.items as { id: string }[]) {
-      await request(service.app).post(`/api/admin/cases/${item.id}/close`).set('Authorization', `Bearer ${ADMIN_TOKEN}`).send({ reason: 'test' });
-    }
-    const { id, agent, csrf } = await browserCase('991825827');
+    const { id, agent, csrf } = await browserCase(service.app, '991825827', {}, { closeOpenCase: true });
     const pem = readFileSync('test/fixtures/real-certs/commfides-test-g3-digdir-auth-valid-2028.pem');
     const submitted = await agent.post(`/case/${id}/certificates`).field('_csrf', csrf).attach('file', pem, 'digdir.cer');
     expect(submitted.status).toBe(201);
-    const admin = await adminAgent();
+    const admin = await adminAgent(service.app);
     const adminPage = await admin.get(`/admin/cases/${id}`);
     const submissionId = /action="\/admin\/cases\/[^/]+\/certificates\/([^/]+)\/decision"/.exec(adminPage.text)![1]!;
     const decided = await admin.post(`/admin/cases/${id}/certificates/${submissionId}/decision`).type('form').send({ _csrf: csrfOf(adminPage.text), decision: 'approve', reason: '' });

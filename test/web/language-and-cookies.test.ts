@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validRegistration } from '../support/fixtures.js';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { adminAgent, csrfOf, decodeAttributes } from './support.js';
 
 /**
  * The language switch on every page (links to nb, nn and en; <html lang> follows the
@@ -18,7 +19,6 @@ const catalog = Object.fromEntries(LOCALES.map((l) => [l, JSON.parse(readFileSyn
 >;
 /** As Handlebars escapes text. */
 const escape = (s: string) => s.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const setCookies = (res: request.Response): string[] => (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
 const cookieNamed = (res: request.Response, name: string) => setCookies(res).find((c) => c.startsWith(`${name}=`));
 const cookiePair = (setCookie: string) => setCookie.split(';')[0]!;
@@ -38,13 +38,6 @@ async function registerCase(organizationNumber: string, app = service.app) {
   return { id: created.body.id as string, token: created.body.accessToken as string };
 }
 
-async function adminAgent() {
-  const admin = request.agent(service.app);
-  const login = await admin.get('/admin/login');
-  const ok = await admin.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), token: ADMIN_TOKEN });
-  expect(ok.status).toBe(303);
-  return admin;
-}
 
 /** The language links in the page header: code → href, and which language is marked current. */
 function languageNav(html: string): { links: Record<string, string>; current: string[] } {
@@ -53,7 +46,7 @@ function languageNav(html: string): { links: Record<string, string>; current: st
   const links: Record<string, string> = {};
   for (const m of nav!.matchAll(/<a href="([^"]+)" lang="([a-z]+)" hreflang="([a-z]+)">/g)) {
     expect(m[3]).toBe(m[2]);
-    links[m[2]!] = m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    links[m[2]!] = decodeAttributes(m[1]!);
   }
   const current = [...nav!.matchAll(/<span aria-current="true" lang="([a-z]+)">/g)].map((m) => m[1]!);
   return { links, current };
@@ -66,7 +59,7 @@ describe('language switch on every page', () => {
     const kase = await registerCase('991825827');
     const caseAgent = request.agent(service.app);
     expect((await caseAgent.get(`/c/${kase.id}/${kase.token}`)).status).toBe(303);
-    const admin = await adminAgent();
+    const admin = await adminAgent(service.app);
     // A phrase from the body of each page whose wording differs between nb, nn and en.
     pages = [
       { name: 'start', path: '/', agent: request.agent(service.app), phrase: 'home.step1.title' },
@@ -122,7 +115,7 @@ describe('language switch on every page', () => {
   }
 
   it('the switch on the servicedesk list keeps its filters', async () => {
-    const admin = await adminAgent();
+    const admin = await adminAgent(service.app);
     const page = await admin.get('/admin?status=open&service=DPV');
     expect(page.status).toBe(200);
     const switched = await admin.get('/admin?status=open&service=DPV&lang=en');

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestService, type TestService } from '../support/service.js';
+import { csrfOf, decodeAttributes } from './support.js';
 
 let service: TestService;
 beforeAll(async () => {
@@ -11,7 +12,6 @@ afterAll(async () => {
   await service.dispose();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 
 /** The registration form as a browser would post it. */
 function formFields(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
@@ -216,7 +216,7 @@ describe('servicedesk pages', () => {
     const filtered = await agent.get('/admin?service=DPF');
     expect(filtered.text).not.toContain('Registerenheten i Brønnøysund');
     // The language links keep the filters.
-    const decoded = filtered.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const decoded = decodeAttributes(filtered.text);
     expect(decoded).toContain('href="/admin?service=DPF&lang=nn"');
 
     const id = /href="\/admin\/cases\/([0-9a-f-]{36})"/.exec(list.text)![1]!;
